@@ -1,0 +1,63 @@
+package parley
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Money is an amount as a decimal string in a currency's minor units.
+type Money struct {
+	Amount   string `json:"amount"`
+	Currency string `json:"currency"`
+	Unit     string `json:"unit,omitempty"`
+}
+
+// Product is a product or a service that a seller offers.
+type Product struct {
+	ID            int64    `json:"-"`
+	MarketplaceID int64    `json:"-"`
+	SellerOrgID   int64    `json:"-"`
+	ExternalID    string   `json:"id"`
+	Seller        string   `json:"seller"`
+	Kind          string   `json:"kind"`
+	Title         string   `json:"title"`
+	Code          string   `json:"code"`
+	Tags          []string `json:"tags"`
+	Category      []string `json:"category"`
+	Price         Money    `json:"price"`
+	URL           string   `json:"url"`
+	Agents        []string `json:"agents"`
+}
+
+// OrderItem is one line of an order.
+type OrderItem struct {
+	Product  string `json:"product"`
+	Title    string `json:"title"`
+	Quantity int    `json:"quantity"`
+	Price    string `json:"price"`
+}
+
+// Order is a buyer's order with one seller.
+type Order struct {
+	ID            int64        `json:"-"`
+	MarketplaceID int64        `json:"-"`
+	BuyerUserID   int64        `json:"-"`
+	SellerOrgID   int64        `json:"-"`
+	ExternalID    string       `json:"id"`
+	Buyer         string       `json:"buyer"`
+	Seller        string       `json:"seller"`
+	Status        string       `json:"status"`
+	Items         []OrderItem  `json:"items"`
+	PlacedAt      time.Time    `json:"placed_at"`
+	Events        []OrderEvent `json:"events,omitempty"`
+}
+
+// OrderEvent is one step of an order's timeline.
+type OrderEvent struct {
+	Type string          `json:"type"`
+	At   time.Time       `json:"at"`
+	Data json.RawMessage `json:"data,omitempty"`
+}
+
+// OrderCompleted is the status of an order a ticket can be opened on.
+const OrderCompleted = "completed"

@@ -1,0 +1,44 @@
+package app_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestUnreadDigest: messages that stay unread are mailed once, together;
+// read messages are not mailed.
+func TestUnreadDigest(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		w := e.seed()
+		st := e.must(201, "POST", "/api/v1/conversations", w.buyer, map[string]any{"kind": "chat", "seller": "acme", "message": msg("u-1", "first question")})
+		id := st["conversation"].(map[string]any)["id"].(string)
+		e.must(201, "POST", "/api/v1/conversations/"+id+"/messages", w.buyer, msg("u-2", "second question"))
+
+		m := e.waitMail(t, "owner@example.com", "2 unread messages")
+		if !strings.Contains(m.Text, "first question") || !strings.Contains(m.Text, "second question") {
+			t.Errorf("digest text = %q, want both messages", m.Text)
+		}
+		// The seller answers and the buyer reads at once: no digest for the buyer.
+		e.must(201, "POST", "/api/v1/conversations/"+id+"/messages", w.manager, msg("u-3", "answer"))
+		e.must(204, "POST", "/api/v1/conversations/"+id+"/read", w.buyer, map[string]any{"seq": 3})
+		time.Sleep(600 * time.Millisecond)
+		count := 0
+		for _, m := range e.mails(t) {
+			for _, to := range m.To {
+				if to == "buyer@example.com" {
+					t.Errorf("buyer got %q though they read everything", m.Subject)
+				}
+				if to == "owner@example.com" && strings.Contains(m.Subject, "unread") {
+					count++
+				}
+				if to == "manager@example.com" {
+					t.Errorf("unassigned manager got %q", m.Subject)
+				}
+			}
+		}
+		if count != 1 {
+			t.Errorf("owner got %d digests, want 1", count)
+		}
+	})
+}

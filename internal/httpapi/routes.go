@@ -1,0 +1,45 @@
+package httpapi
+
+import "net/http"
+
+// Routes is the API's route table.
+func Routes() []Route {
+	return []Route{
+		{http.MethodGet, "/healthz", Public, health},
+		{http.MethodGet, "/readyz", Public, ready},
+		{http.MethodGet, "/api/v1/openapi.json", Public, openAPI},
+
+		{http.MethodPost, "/api/v1/auth/login", Public, login},
+		{http.MethodPost, "/api/v1/auth/sso", Public, sso},
+		{http.MethodPost, "/api/v1/auth/logout", User, logout},
+		{http.MethodGet, "/api/v1/me", User, me},
+
+		{http.MethodPut, "/api/v1/host/users/{external_id}", Host, hostUser},
+		{http.MethodPut, "/api/v1/host/organizations/{external_id}", Host, hostOrganization},
+		{http.MethodPut, "/api/v1/host/products/{external_id}", Host, hostProduct},
+		{http.MethodPut, "/api/v1/host/orders/{external_id}", Host, hostOrder},
+		{http.MethodPost, "/api/v1/host/orders/{external_id}/events", Host, hostOrderEvent},
+		{http.MethodPost, "/api/v1/host/webhooks", Host, hostWebhook},
+
+		{http.MethodPost, "/api/v1/conversations", User, startConversation},
+		{http.MethodGet, "/api/v1/conversations", User, listConversations},
+		{http.MethodGet, "/api/v1/conversations/{id}", User, getConversation},
+		{http.MethodPatch, "/api/v1/conversations/{id}", User, patchConversation},
+		{http.MethodGet, "/api/v1/conversations/{id}/messages", User, listMessages},
+		{http.MethodPost, "/api/v1/conversations/{id}/messages", User, sendMessage},
+		{http.MethodPost, "/api/v1/conversations/{id}/read", User, readConversation},
+		{http.MethodPost, "/api/v1/attachments", User, uploadAttachment},
+		{http.MethodGet, "/api/v1/attachments/{id}", User, getAttachment},
+		{http.MethodPost, "/api/v1/blocks", User, createBlock},
+		{http.MethodDelete, "/api/v1/blocks/{id}", User, deleteBlock},
+		{http.MethodGet, "/api/v1/sync", User, syncChanges},
+		{http.MethodGet, "/api/v1/ws", Socket, websocket},
+		{http.MethodGet, "/api/v1/organizations/{id}/availability", User, organizationAvailability},
+		{http.MethodGet, "/api/v1/products/{id}/availability", User, productAvailability},
+
+		{http.MethodGet, "/api/v1/admin/jobs", User, listJobs},
+		{http.MethodPost, "/api/v1/admin/jobs/{id}/retry", User, retryJob},
+		{http.MethodGet, "/api/v1/admin/mails", User, listMails},
+		{http.MethodGet, "/api/v1/admin/mails/{id}", User, getMail},
+	}
+}

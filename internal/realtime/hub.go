@@ -1,0 +1,305 @@
+package realtime
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gobwas/ws"
+
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/bus"
+	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/identity"
+)
+
+// recheckEvery is how often sockets' credentials are checked again.
+const recheckEvery = 3 * time.Second
+
+// Hub holds this node's sockets and feeds them from the bus.
+type Hub struct {
+	// Presence tracks who is connected; nil disables it (unit tests).
+	Presence *Presence
+
+	conv *conversation.Service
+	ids  *identity.Service
+	bus  bus.Bus
+	log  *slog.Logger
+	// AllowedOrigins may open a socket with the session cookie, besides the
+	// server's own origin.
+	AllowedOrigins []string
+
+	mu      sync.RWMutex
+	topics  map[string]map[*Socket]struct{}
+	sockets map[*Socket]struct{}
+
+	overflows atomic.Int64
+	typingMu  sync.Mutex
+	typingAt  map[string]time.Time // user+conversation -> last typing event
+}
+
+// NewHub returns a hub; Run feeds it.
+func NewHub(conv *conversation.Service, ids *identity.Service, b bus.Bus, log *slog.Logger) *Hub {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Hub{conv: conv, ids: ids, bus: b, log: log, topics: map[string]map[*Socket]struct{}{},
+		sockets: map[*Socket]struct{}{}, typingAt: map[string]time.Time{}}
+}
+
+// Sockets is the number of open sockets on this node.
+func (h *Hub) Sockets() int {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return len(h.sockets)
+}
+
+// Overflows is how many sockets were closed for falling behind.
+func (h *Hub) Overflows() int64 { return h.overflows.Load() }
+
+// Run dispatches bus events to sockets and rechecks credentials until ctx
+// ends, then closes every socket.
+func (h *Hub) Run(ctx context.Context) {
+	sub := h.bus.Subscribe(bus.AllTopics, 4096)
+	defer sub.Close()
+	tick := time.NewTicker(recheckEvery)
+	defer tick.Stop()
+	refresh := time.NewTicker(presenceRefresh)
+	defer refresh.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			h.closeAll(ws.StatusGoingAway, "server shutting down")
+			return
+		case ev, ok := <-sub.C:
+			if !ok {
+				h.log.Error("realtime: the bus subscription closed; sockets get no more events")
+				h.closeAll(ws.StatusGoingAway, "events unavailable")
+				return
+			}
+			if sub.Dropped() {
+				// This node missed events: every socket must sync.
+				h.broadcastResync()
+			}
+			h.dispatch(ev)
+		case <-tick.C:
+			if sub.Dropped() {
+				// Lost events with no traffic since (e.g. NATS was away).
+				h.broadcastResync()
+			}
+			h.recheck(ctx)
+		case <-refresh.C:
+			if h.Presence != nil {
+				go h.Presence.refresh(ctx)
+			}
+		}
+	}
+}
+
+func (h *Hub) register(s *Socket) {
+	p := s.Principal()
+	topics := topicsOf(p)
+	h.mu.Lock()
+	h.sockets[s] = struct{}{}
+	h.setTopicsLocked(s, topics)
+	h.mu.Unlock()
+	if h.Presence != nil {
+		h.Presence.connected(p)
+	}
+}
+
+func (h *Hub) setTopicsLocked(s *Socket, topics []string) {
+	for _, t := range s.topics {
+		delete(h.topics[t], s)
+		if len(h.topics[t]) == 0 {
+			delete(h.topics, t)
+		}
+	}
+	s.topics = topics
+	for _, t := range topics {
+		if h.topics[t] == nil {
+			h.topics[t] = map[*Socket]struct{}{}
+		}
+		h.topics[t][s] = struct{}{}
+	}
+}
+
+func (h *Hub) unregister(s *Socket) {
+	h.mu.Lock()
+	_, known := h.sockets[s]
+	delete(h.sockets, s)
+	h.setTopicsLocked(s, nil)
+	h.mu.Unlock()
+	if known && h.Presence != nil {
+		h.Presence.disconnected(s.Principal())
+	}
+}
+
+// topicsOf are the bus topics a user hears.
+func topicsOf(p *identity.Principal) []string {
+	topics := []string{bus.UserTopic(p.User.ID)}
+	for _, o := range p.SellerOrgs() {
+		topics = append(topics, bus.OrgTopic(o.ID))
+	}
+	if p.User.IsOperator {
+		topics = append(topics, bus.OpsTopic(p.Marketplace.ID))
+	}
+	return topics
+}
+
+// dispatch hands an event to the sockets of its topics, once per socket.
+func (h *Hub) dispatch(ev bus.Event) {
+	h.mu.RLock()
+	targets := map[*Socket]struct{}{}
+	for _, t := range ev.Topics {
+		for s := range h.topics[t] {
+			targets[s] = struct{}{}
+		}
+	}
+	h.mu.RUnlock()
+	if len(targets) == 0 {
+		return
+	}
+	convID := conversation.ID(ev.ConversationID)
+	var it item
+	switch ev.Type {
+	case bus.MessageCreated:
+		it.data, _ = json.Marshal(Frame{Type: FrameMessage, Data: ev.Message})
+	case bus.Receipt:
+		it.data, _ = json.Marshal(Frame{Type: FrameReceipt, Data: receipt{Conversation: convID, Side: ev.Side, DeliveredSeq: ev.DeliveredSeq, ReadSeq: ev.ReadSeq}})
+	case bus.Typing:
+		it.data, _ = json.Marshal(Frame{Type: FrameTyping, Data: typing{Conversation: convID, User: ev.UserExternalID, Name: ev.UserName}})
+		it.droppable = true
+	case bus.Presence:
+		it.data, _ = json.Marshal(Frame{Type: FramePresence, Data: map[string]string{"user": ev.UserExternalID, "status": ev.Status}})
+		it.droppable = true
+	case bus.ConversationUpdated:
+		id := ev.ConversationID
+		it.render = func(s *Socket) []byte { return s.renderConversation(id) }
+		it.conv = id
+	default:
+		return
+	}
+	for s := range targets {
+		if ev.Type == bus.Typing && s.Principal().User.ID == ev.UserID {
+			continue // nobody needs to see themself typing
+		}
+		s.send(it)
+	}
+}
+
+// renderConversation reads the conversation as the socket's user sees it.
+func (s *Socket) renderConversation(id int64) []byte {
+	c, err := s.hub.conv.Get(context.Background(), s.Principal(), id)
+	if err != nil {
+		return nil // no longer theirs to see
+	}
+	data, _ := json.Marshal(Frame{Type: FrameConversation, Data: c})
+	return data
+}
+
+// all is a snapshot of the node's sockets.
+func (h *Hub) all() []*Socket {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	all := make([]*Socket, 0, len(h.sockets))
+	for s := range h.sockets {
+		all = append(all, s)
+	}
+	return all
+}
+
+func (h *Hub) broadcastResync() {
+	all := h.all()
+	for _, s := range all {
+		s.sendFrame(Frame{Type: FrameResync}, false)
+	}
+}
+
+func (h *Hub) closeAll(code ws.StatusCode, reason string) {
+	all := h.all()
+	for _, s := range all {
+		s.close(code, reason)
+	}
+}
+
+// recheck authenticates every socket again: a revoked session closes its
+// sockets, a membership change moves them to the right topics.
+func (h *Hub) recheck(ctx context.Context) {
+	all := h.all()
+	type result struct {
+		p   *identity.Principal
+		err error
+	}
+	byToken := map[string]result{} // a user's sockets often share a token
+	for _, s := range all {
+		r, ok := byToken[s.token]
+		if !ok {
+			r.p, r.err = h.ids.Authenticate(ctx, s.token)
+			byToken[s.token] = r
+		}
+		p, err := r.p, r.err
+		if err != nil {
+			if parley.ErrorCode(err) == parley.EUnauthorized {
+				s.close(CloseUnauthorized, "unauthorized")
+			}
+			continue
+		}
+		s.p.Store(p)
+		topics := topicsOf(p)
+		if !sameTopics(topics, s.topics) {
+			h.mu.Lock()
+			h.setTopicsLocked(s, topics)
+			h.mu.Unlock()
+		}
+	}
+}
+
+func sameTopics(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// typingThrottle is the least time between two typing events of one user in
+// one conversation.
+const typingThrottle = 2 * time.Second
+
+// typing tells the other parties that the user is typing, at most once per
+// typingThrottle.
+func (h *Hub) typing(ctx context.Context, s *Socket, convID int64) error {
+	p := s.Principal()
+	key := strconv.FormatInt(p.User.ID, 10) + ":" + strconv.FormatInt(convID, 10)
+	now := time.Now()
+	h.typingMu.Lock()
+	if last, ok := h.typingAt[key]; ok && now.Sub(last) < typingThrottle {
+		h.typingMu.Unlock()
+		return nil
+	}
+	h.typingAt[key] = now
+	if len(h.typingAt) > 100000 {
+		for k, t := range h.typingAt {
+			if now.Sub(t) > typingThrottle {
+				delete(h.typingAt, k)
+			}
+		}
+	}
+	h.typingMu.Unlock()
+	topics, err := h.conv.PartyTopics(ctx, p, convID)
+	if err != nil {
+		return err
+	}
+	h.bus.Publish(topics, bus.Event{Type: bus.Typing, ConversationID: convID, UserID: p.User.ID,
+		UserExternalID: p.User.ExternalID, UserName: p.User.Name})
+	return nil
+}

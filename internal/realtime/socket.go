@@ -1,0 +1,225 @@
+package realtime
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gobwas/ws"
+	"github.com/gobwas/ws/wsutil"
+
+	"github.com/parleyhq/parley/internal/identity"
+)
+
+const (
+	// queueLimit bounds the frames waiting for one socket.
+	queueLimit = 128
+	// writeTimeout is how long one frame may take to leave.
+	writeTimeout = 10 * time.Second
+	// readTimeout closes a socket that says nothing (clients ping every 30 s).
+	readTimeout = 75 * time.Second
+	// CloseResync is the close code telling the client to sync and reconnect.
+	CloseResync = 4000
+	// CloseUnauthorized tells the client its credentials no longer hold.
+	CloseUnauthorized = 4001
+)
+
+// item is one frame waiting to be sent: encoded already, or rendered for
+// this socket's user when its turn comes (conversation.updated).
+type item struct {
+	data      []byte
+	render    func(s *Socket) []byte
+	droppable bool // typing and presence go first when the queue is full
+	// conv, for a rendered conversation.updated: one waiting render per
+	// conversation is enough, since it reads the latest state when sent.
+	conv int64
+}
+
+// Socket is one client connection.
+type Socket struct {
+	hub   *Hub
+	conn  net.Conn
+	token string
+	p     atomic.Pointer[identity.Principal]
+
+	wmu sync.Mutex // one writer at a time on conn
+
+	mu      sync.Mutex
+	queue   []item
+	writing bool
+	closed  bool
+	// overflowing: the socket fell behind and is being closed.
+	overflowing bool
+	topics      []string
+}
+
+// Principal is the socket's user as last checked.
+func (s *Socket) Principal() *identity.Principal { return s.p.Load() }
+
+// Write implements io.Writer for the control frames (pong, close) that the
+// frame reader answers itself: they take the same lock as the writer.
+func (s *Socket) Write(p []byte) (int, error) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	s.conn.SetWriteDeadline(time.Now().Add(writeTimeout))
+	return s.conn.Write(p)
+}
+
+// Read implements io.Reader for the frame reader.
+func (s *Socket) Read(p []byte) (int, error) { return s.conn.Read(p) }
+
+var _ io.ReadWriter = (*Socket)(nil)
+
+// send queues a frame; see item.
+func (s *Socket) send(it item) {
+	s.mu.Lock()
+	if s.closed || s.overflowing {
+		s.mu.Unlock()
+		return
+	}
+	if it.conv != 0 {
+		for _, q := range s.queue {
+			if q.conv == it.conv {
+				s.mu.Unlock()
+				return // an update of this conversation is already waiting
+			}
+		}
+	}
+	if len(s.queue) >= queueLimit {
+		if it.droppable {
+			s.mu.Unlock()
+			return
+		}
+		dropped := false
+		for i, q := range s.queue {
+			if q.droppable {
+				s.queue = append(s.queue[:i], s.queue[i+1:]...)
+				dropped = true
+				break
+			}
+		}
+		if !dropped {
+			// Too slow to keep up: tell it to resync, and let it go.
+			s.mu.Unlock()
+			s.overflow()
+			return
+		}
+	}
+	s.queue = append(s.queue, it)
+	start := !s.writing
+	s.writing = true
+	s.mu.Unlock()
+	if start {
+		go s.flush()
+	}
+}
+
+// sendFrame encodes and queues a frame.
+func (s *Socket) sendFrame(f Frame, droppable bool) {
+	data, err := json.Marshal(f)
+	if err != nil {
+		return
+	}
+	s.send(item{data: data, droppable: droppable})
+}
+
+// flush writes queued frames until the queue is empty; it runs only while
+// there is something to write, so an idle socket holds no writer goroutine.
+func (s *Socket) flush() {
+	for {
+		s.mu.Lock()
+		if len(s.queue) == 0 || s.closed || s.overflowing {
+			s.queue = nil // release the backing array while idle
+			s.writing = false
+			s.mu.Unlock()
+			return
+		}
+		it := s.queue[0]
+		s.queue[0] = item{}
+		s.queue = s.queue[1:]
+		s.mu.Unlock()
+		data := it.data
+		if it.render != nil {
+			if data = it.render(s); data == nil {
+				continue
+			}
+		}
+		if err := s.writeText(data); err != nil {
+			s.mu.Lock()
+			overflowing := s.overflowing
+			s.writing = false
+			s.mu.Unlock()
+			if !overflowing { // an overflow closes with its own code
+				s.close(ws.StatusGoingAway, "write failed")
+			}
+			return
+		}
+	}
+}
+
+// frameBufs holds buffers for whole frames: header and payload leave in one
+// write system call.
+var frameBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func (s *Socket) writeText(data []byte) error {
+	buf := frameBufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	ws.WriteHeader(buf, ws.Header{Fin: true, OpCode: ws.OpText, Length: int64(len(data))})
+	buf.Write(data)
+	s.wmu.Lock()
+	s.conn.SetWriteDeadline(time.Now().Add(writeTimeout))
+	_, err := s.conn.Write(buf.Bytes())
+	s.wmu.Unlock()
+	if buf.Cap() <= 64<<10 {
+		frameBufs.Put(buf)
+	}
+	return err
+}
+
+// overflow tells a socket that fell behind to resync and closes it. It
+// stops feeding the socket at once, and cuts a write stuck on the slow
+// client short, so the socket's memory goes within about a second.
+func (s *Socket) overflow() {
+	s.mu.Lock()
+	if s.closed || s.overflowing {
+		s.mu.Unlock()
+		return
+	}
+	s.overflowing = true
+	s.queue = nil
+	s.mu.Unlock()
+	s.hub.overflows.Add(1)
+	s.hub.unregister(s)
+	s.conn.SetWriteDeadline(time.Now().Add(time.Second))
+	go func() {
+		data, _ := json.Marshal(Frame{Type: FrameResync})
+		s.wmu.Lock()
+		s.conn.SetWriteDeadline(time.Now().Add(time.Second))
+		wsutil.WriteServerMessage(s.conn, ws.OpText, data)
+		s.wmu.Unlock()
+		s.close(CloseResync, "resync")
+	}()
+}
+
+// close ends the socket once: a close frame with the code, then the
+// connection, and the hub forgets it.
+func (s *Socket) close(code ws.StatusCode, reason string) {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.closed = true
+	s.queue = nil
+	s.mu.Unlock()
+	s.hub.unregister(s)
+	s.wmu.Lock()
+	s.conn.SetWriteDeadline(time.Now().Add(time.Second))
+	ws.WriteFrame(s.conn, ws.NewCloseFrame(ws.NewCloseFrameBody(code, reason)))
+	s.wmu.Unlock()
+	s.conn.Close()
+}

@@ -1,0 +1,122 @@
+package realtime
+
+import (
+	"encoding/json"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/gobwas/ws/wsutil"
+
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/bus"
+	"github.com/parleyhq/parley/internal/identity"
+)
+
+// pipeSocket returns a registered socket over an in-memory pipe (writes
+// block until the other end reads) and the client's end.
+func pipeSocket(t *testing.T, h *Hub, userID int64) (*Socket, net.Conn) {
+	t.Helper()
+	server, client := net.Pipe()
+	t.Cleanup(func() { server.Close(); client.Close() })
+	s := &Socket{hub: h, conn: server}
+	s.p.Store(&identity.Principal{User: parley.User{ID: userID}, Marketplace: parley.Marketplace{ID: 1}})
+	h.register(s)
+	return s, client
+}
+
+func message(convID, seq int64) bus.Event {
+	return bus.Event{Type: bus.MessageCreated, ConversationID: convID, Topics: []string{bus.UserTopic(1), bus.UserTopic(2)},
+		Message: &parley.Message{ID: "m", Seq: seq, Body: "hello"}}
+}
+
+// TestSlowSocket: a client that never reads gets a bounded queue, then
+// resync and close code 4000; another user's socket keeps getting events
+// at once, and the slow one costs no more than its queue.
+func TestSlowSocket(t *testing.T) {
+	h := NewHub(nil, nil, bus.NewMemory(), nil)
+	slow, _ := pipeSocket(t, h, 1) // its client never reads
+	_, fastClient := pipeSocket(t, h, 2)
+
+	got := make(chan []byte, 1000)
+	go func() {
+		for {
+			data, err := wsutil.ReadServerText(fastClient)
+			if err != nil {
+				close(got)
+				return
+			}
+			got <- data
+		}
+	}()
+
+	for i := int64(1); i <= queueLimit+50; i++ {
+		start := time.Now()
+		h.dispatch(message(7, i))
+		if d := time.Since(start); d > 50*time.Millisecond {
+			t.Fatalf("dispatch #%d took %v: a slow socket must not slow the hub", i, d)
+		}
+		select {
+		case data := <-got:
+			var f Frame
+			json.Unmarshal(data, &f)
+			if f.Type != FrameMessage {
+				t.Fatalf("fast socket got %s, want %s", f.Type, FrameMessage)
+			}
+		case <-time.After(2 * time.Second):
+			t.Fatalf("fast socket did not get message %d", i)
+		}
+	}
+	slow.mu.Lock()
+	queued, closed := len(slow.queue), slow.closed
+	slow.mu.Unlock()
+	if queued > queueLimit {
+		t.Errorf("slow socket queue = %d, want at most %d", queued, queueLimit)
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for !closed && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+		slow.mu.Lock()
+		closed = slow.closed
+		slow.mu.Unlock()
+	}
+	if !closed {
+		t.Error("slow socket still open after overflowing its queue")
+	}
+	if h.Overflows() != 1 {
+		t.Errorf("overflows = %d, want 1", h.Overflows())
+	}
+	if h.Sockets() != 1 {
+		t.Errorf("hub holds %d sockets, want only the fast one", h.Sockets())
+	}
+}
+
+// TestTypingDroppedFirst: when the queue is full, typing frames go and
+// messages stay.
+func TestTypingDroppedFirst(t *testing.T) {
+	h := NewHub(nil, nil, bus.NewMemory(), nil)
+	s, _ := pipeSocket(t, h, 1)
+	typingEv := bus.Event{Type: bus.Typing, ConversationID: 7, Topics: []string{bus.UserTopic(1)}, UserID: 9, UserExternalID: "u9"}
+	h.dispatch(message(7, 1)) // taken by the writer, which then blocks on the pipe
+	time.Sleep(20 * time.Millisecond)
+	for i := 0; i < queueLimit/2; i++ {
+		h.dispatch(typingEv)
+	}
+	for i := int64(2); i < queueLimit/2+10; i++ {
+		h.dispatch(message(7, i))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		t.Fatal("socket closed although typing frames could make room")
+	}
+	msgs := 0
+	for _, it := range s.queue {
+		if !it.droppable {
+			msgs++
+		}
+	}
+	if msgs != queueLimit/2+8 {
+		t.Errorf("queued messages = %d, want %d (none lost)", msgs, queueLimit/2+8)
+	}
+}

@@ -1,0 +1,67 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/store/storetest"
+)
+
+// BenchmarkInsertMessage measures the writer's work for one message, 50
+// conversations round-robin, batches of 50 (as 50 concurrent senders give):
+//
+//	go test ./internal/store -run '^$' -bench InsertMessage -benchtime 20000x
+func BenchmarkInsertMessage(b *testing.B) {
+	ctx := context.Background()
+	db := storetest.Open(b, store.SQLite)
+	var convs []int64
+	var buyers []int64
+	err := db.Write(ctx, func(tx *store.Tx) error {
+		m, err := store.EnsureMarketplace(tx, "m", "M")
+		if err != nil {
+			return err
+		}
+		seller, _, err := store.UpsertOrganization(tx, parley.Organization{MarketplaceID: m.ID, ExternalID: "s", Name: "S", Kind: "seller", ChatEnabled: true})
+		if err != nil {
+			return err
+		}
+		for i := 0; i < 50; i++ {
+			u, _, err := store.UpsertUser(tx, parley.User{MarketplaceID: m.ID, ExternalID: fmt.Sprint("u", i), Name: "U"})
+			if err != nil {
+				return err
+			}
+			id, err := store.InsertConversation(tx, store.NewConversation{MarketplaceID: m.ID, Kind: "chat", BuyerUserID: u.ID, SellerOrgID: seller.ID, SearchText: "x"})
+			if err != nil {
+				return err
+			}
+			convs = append(convs, id)
+			buyers = append(buyers, u.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i += 50 {
+		done := make(chan error, 50)
+		for j := 0; j < 50 && i+j < b.N; j++ {
+			n := i + j
+			go func() {
+				done <- db.Write(ctx, func(tx *store.Tx) error {
+					_, _, err := store.InsertMessage(tx, store.NewMessage{ConversationID: convs[n%50], AuthorUserID: buyers[n%50], Side: "buyer",
+						Kind: "text", Body: "hello there, is this still available?", ClientID: fmt.Sprint("c", n)})
+					return err
+				})
+			}()
+		}
+		for j := 0; j < 50 && i+j < b.N; j++ {
+			if err := <-done; err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
