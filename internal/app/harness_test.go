@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -45,7 +46,8 @@ func startNode(t *testing.T, databaseURL, natsURL string) *env {
 	cfg := app.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), HostAPIKey: testAPIKey, SSOSecret: testSSOSecret,
 		MailFrom: "Parley <parley@test>", MaxUpload: 1 << 20, LogLevel: "error", UnreadMailAfter: 200 * time.Millisecond,
 		BaseURL: "http://parley.test", DatabaseURL: databaseURL, NATSURL: natsURL}
-	a, err := app.Open(context.Background(), cfg, io.Discard)
+	logs := &testLog{t: t}
+	a, err := app.Open(context.Background(), cfg, logs)
 	if err != nil {
 		t.Fatalf("open app: %v", err)
 	}
@@ -57,8 +59,32 @@ func startNode(t *testing.T, databaseURL, natsURL string) *env {
 		a.Runner.Stop(context.Background())
 		cancel()
 		a.Close()
+		logs.close()
 	})
 	return &env{t: t, app: a, srv: srv}
+}
+
+// testLog passes the server's log lines (errors only, by the config) to the
+// test's log until the test ends.
+type testLog struct {
+	mu   sync.Mutex
+	t    *testing.T
+	done bool
+}
+
+func (l *testLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.done {
+		l.t.Logf("server: %s", bytes.TrimSpace(p))
+	}
+	return len(p), nil
+}
+
+func (l *testLog) close() {
+	l.mu.Lock()
+	l.done = true
+	l.mu.Unlock()
 }
 
 // eachDB runs f on SQLite and PostgreSQL.

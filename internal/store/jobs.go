@@ -105,20 +105,26 @@ func InsertJob(tx *Tx, j NewJob) (id int64, inserted bool, err error) {
 		key = j.DedupeKey
 	}
 	// The conflict target names the partial unique index jobs_dedupe; rows
-	// without a key never conflict.
-	err = tx.QueryRow(`INSERT INTO jobs (marketplace_id, kind, payload, dedupe_key, state, max_attempts, run_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?)
-		ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL AND state = 'queued' DO NOTHING
-		RETURNING id`,
-		j.MarketplaceID, j.Kind, string(j.Payload), key, maxAttempts, Micros(runAt), Micros(now), Micros(now)).Scan(&id)
-	if err == nil {
-		return id, true, nil
+	// without a key never conflict. On PostgreSQL the queued job we
+	// conflicted with can be claimed by a runner between the INSERT and the
+	// SELECT; the index then no longer holds it and the INSERT is tried again.
+	for attempt := 0; ; attempt++ {
+		err = tx.QueryRow(`INSERT INTO jobs (marketplace_id, kind, payload, dedupe_key, state, max_attempts, run_at, created_at, updated_at)
+			VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?)
+			ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL AND state = 'queued' DO NOTHING
+			RETURNING id`,
+			j.MarketplaceID, j.Kind, string(j.Payload), key, maxAttempts, Micros(runAt), Micros(now), Micros(now)).Scan(&id)
+		if err == nil {
+			return id, true, nil
+		}
+		if err != sql.ErrNoRows {
+			return 0, false, mapError(err)
+		}
+		err = tx.QueryRow(`SELECT id FROM jobs WHERE dedupe_key = ? AND state = 'queued'`, j.DedupeKey).Scan(&id)
+		if err != sql.ErrNoRows || attempt == 3 {
+			return id, false, mapError(err)
+		}
 	}
-	if err != sql.ErrNoRows {
-		return 0, false, mapError(err)
-	}
-	err = tx.QueryRow(`SELECT id FROM jobs WHERE dedupe_key = ? AND state = 'queued'`, j.DedupeKey).Scan(&id)
-	return id, false, mapError(err)
 }
 
 // ClaimJobs leases up to limit due jobs to the caller until now+lease:
