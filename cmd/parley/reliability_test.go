@@ -15,6 +15,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -200,9 +201,25 @@ func (r *relReceiver) run(ctx context.Context, base *atomic.Pointer[string], sto
 	}
 }
 
+// reliabilityRun is how long TestReliabilitySIGKILL keeps killing the
+// server: a short run in the suite, or PARLEY_RELIABILITY_FOR (a Go
+// duration) for the long run of scripts/reliability.sh.
+func reliabilityRun(t *testing.T) time.Duration {
+	v := os.Getenv("PARLEY_RELIABILITY_FOR")
+	if v == "" {
+		return 0
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		t.Fatalf("PARLEY_RELIABILITY_FOR=%q: want a positive Go duration", v)
+	}
+	return d
+}
+
 func TestReliabilitySIGKILL(t *testing.T) {
+	runFor := reliabilityRun(t)
 	crashDatabases(t, func(t *testing.T, ps *parleyServer) {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), runFor+30*time.Second)
 		defer cancel()
 		sp := ps.start(t)
 		w := setupWorld(t, sp.base)
@@ -268,13 +285,20 @@ func TestReliabilitySIGKILL(t *testing.T) {
 			})
 		}
 
-		time.Sleep(1500 * time.Millisecond)
-		sp.kill()
-		killedAt := time.Now()
-		sp = ps.start(t)
-		b1 := sp.base
-		base.Store(&b1)
-		downFor := time.Since(killedAt)
+		// SIGKILL once in the short run; in a long run, again and again at
+		// random moments until its time is up.
+		var downFor time.Duration
+		kills := 0
+		for end := time.Now().Add(runFor); kills == 0 || time.Now().Before(end); {
+			time.Sleep(500*time.Millisecond + time.Duration(rand.IntN(2000))*time.Millisecond)
+			sp.kill()
+			killedAt := time.Now()
+			kills++
+			sp = ps.start(t)
+			b := sp.base
+			base.Store(&b)
+			downFor += time.Since(killedAt)
+		}
 		time.Sleep(time.Second)
 		close(stopSend)
 		swg.Wait()
@@ -283,7 +307,7 @@ func TestReliabilitySIGKILL(t *testing.T) {
 		close(stopRecv)
 		rwg.Wait()
 		if ctx.Err() != nil {
-			t.Fatal("test ran out of its 30 s budget")
+			t.Fatalf("test ran out of its %v budget", runFor+30*time.Second)
 		}
 
 		// Final sync for every receiver.
@@ -352,7 +376,7 @@ func TestReliabilitySIGKILL(t *testing.T) {
 				t.Errorf("%s: sees no conversation", r.user)
 			}
 		}
-		t.Logf("senders: %d acknowledged, %d not; server down %v between SIGKILL and healthy restart",
-			acked, unacked, downFor.Round(time.Millisecond))
+		t.Logf("senders: %d acknowledged, %d not; %d SIGKILLs, server down %v in all between SIGKILL and healthy restart",
+			acked, unacked, kills, downFor.Round(time.Millisecond))
 	})
 }
