@@ -27,9 +27,11 @@ func (s *Service) publishAfterCommit(tx *store.Tx, c store.ConversationRow, ev b
 	})
 }
 
+// publishMessage tells the parties about a new message. It also stands for
+// the conversation's update: the hub sends each receiver message.created and
+// then conversation.updated (see Advance).
 func (s *Service) publishMessage(tx *store.Tx, c store.ConversationRow, m parley.Message) {
 	s.publishAfterCommit(tx, c, bus.Event{Type: bus.MessageCreated, Message: &m})
-	s.publishAfterCommit(tx, c, bus.Event{Type: bus.ConversationUpdated})
 }
 
 // PartyTopics returns the bus topics of a conversation's parties, for an

@@ -38,6 +38,7 @@ type Hub struct {
 	sockets map[*Socket]struct{}
 
 	overflows atomic.Int64
+	renders   atomic.Int64 // conversation.updated after a message read from the database
 	typingMu  sync.Mutex
 	typingAt  map[string]time.Time // user+conversation -> last typing event
 }
@@ -60,6 +61,10 @@ func (h *Hub) Sockets() int {
 
 // Overflows is how many sockets were closed for falling behind.
 func (h *Hub) Overflows() int64 { return h.overflows.Load() }
+
+// MessageRenders counts the conversation.updated frames after a message that
+// needed a database read (Advance could not tell the change).
+func (h *Hub) MessageRenders() int64 { return h.renders.Load() }
 
 // Run dispatches bus events to sockets and rechecks credentials until ctx
 // ends, then closes every socket.
@@ -168,7 +173,9 @@ func (h *Hub) dispatch(ev bus.Event) {
 	var it item
 	switch ev.Type {
 	case bus.MessageCreated:
+		// The frame, then the conversation as each receiver now sees it.
 		it.data, _ = json.Marshal(Frame{Type: FrameMessage, Data: ev.Message})
+		it.msg = ev.Message
 	case bus.Receipt:
 		it.data, _ = json.Marshal(Frame{Type: FrameReceipt, Data: receipt{Conversation: convID, Side: ev.Side, DeliveredSeq: ev.DeliveredSeq, ReadSeq: ev.ReadSeq}})
 	case bus.Typing:
@@ -192,14 +199,61 @@ func (h *Hub) dispatch(ev bus.Event) {
 	}
 }
 
-// renderConversation reads the conversation as the socket's user sees it.
+// renderConversation reads the conversation as the socket's user sees it,
+// and keeps it for the next messages (see viewAfter).
 func (s *Socket) renderConversation(id int64) []byte {
 	c, err := s.hub.conv.Get(context.Background(), s.Principal(), id)
 	if err != nil {
+		delete(s.views, id)
 		return nil // no longer theirs to see
 	}
+	s.keepView(c)
 	data, _ := json.Marshal(Frame{Type: FrameConversation, Data: c})
 	return data
+}
+
+// viewAfter renders conversation.updated after message m: from the view the
+// socket last sent when the message is the next one (no query), else read
+// again.
+func (s *Socket) viewAfter(m *parley.Message) []byte {
+	id, ok := conversation.ParseID(m.Conversation)
+	if !ok {
+		return nil
+	}
+	if prev, ok := s.views[id]; ok {
+		if prev.LastSeq >= m.Seq {
+			// Read after the message was written: it is in there.
+			data, _ := json.Marshal(Frame{Type: FrameConversation, Data: prev})
+			return data
+		}
+		if c, ok := conversation.Advance(*prev, *m, s.Principal().User.ExternalID); ok {
+			s.keepView(c)
+			data, _ := json.Marshal(Frame{Type: FrameConversation, Data: c})
+			return data
+		}
+	}
+	s.hub.renders.Add(1)
+	return s.renderConversation(id)
+}
+
+// maxViews bounds the conversations a socket remembers for viewAfter.
+const maxViews = 256
+
+func (s *Socket) keepView(c parley.Conversation) {
+	id, ok := conversation.ParseID(c.ID)
+	if !ok {
+		return
+	}
+	if s.views == nil {
+		s.views = map[int64]*parley.Conversation{}
+	}
+	if _, known := s.views[id]; !known && len(s.views) >= maxViews {
+		for k := range s.views { // forget one at random
+			delete(s.views, k)
+			break
+		}
+	}
+	s.views[id] = &c
 }
 
 // all is a snapshot of the node's sockets.

@@ -12,6 +12,7 @@ import (
 	"github.com/gobwas/ws"
 	"github.com/gobwas/ws/wsutil"
 
+	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/identity"
 )
 
@@ -37,6 +38,8 @@ type item struct {
 	// conv, for a rendered conversation.updated: one waiting render per
 	// conversation is enough, since it reads the latest state when sent.
 	conv int64
+	// msg, for message.created: conversation.updated follows it.
+	msg *parley.Message
 }
 
 // Socket is one client connection.
@@ -55,6 +58,10 @@ type Socket struct {
 	// overflowing: the socket fell behind and is being closed.
 	overflowing bool
 	topics      []string
+
+	// views are the conversations as last sent to this socket, by id; only
+	// the goroutine running flush uses them.
+	views map[int64]*parley.Conversation
 }
 
 // Principal is the socket's user as last checked.
@@ -148,7 +155,13 @@ func (s *Socket) flush() {
 				continue
 			}
 		}
-		if err := s.writeText(data); err != nil {
+		err := s.writeText(data)
+		if err == nil && it.msg != nil {
+			if data = s.viewAfter(it.msg); data != nil {
+				err = s.writeText(data)
+			}
+		}
+		if err != nil {
 			s.mu.Lock()
 			overflowing := s.overflowing
 			s.writing = false
