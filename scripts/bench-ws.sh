@@ -102,7 +102,7 @@ if [[ $what == deliver || $what == all ]]; then
 	start_server deliver
 	echo "-- (b) $SOCKETS buyer sockets + $SELLER_SOCKETS seller, $SENDERS senders at $RATE msg/s for $DURATION (+$WARMUP warm-up), server pid $server_pid"
 	"$bin" wsbench --mode deliver --url "http://127.0.0.1:$port" --sockets "$SOCKETS" --seller-sockets "$SELLER_SOCKETS" \
-		--senders "$SENDERS" --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" >"$work/deliver.out" 2>&1 &
+		--senders "$SENDERS" --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" --cpu-pids "$server_pid" >"$work/deliver.out" 2>&1 &
 	lg_pid=$!
 	# CPU split: sample top for the two processes while the load runs (after
 	# setup and warm-up: wait until the loadgen says it is sending).

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/loadgen"
@@ -22,7 +24,7 @@ func wsbenchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := flag.NewFlagSet("parley wsbench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	mode := fs.String("mode", "deliver", "deliver (send→deliver latency) or idle (memory per idle socket)")
-	url := fs.String("url", "http://127.0.0.1:8080", "base URL of the server")
+	url := fs.String("url", "http://127.0.0.1:8080", "base URL of the server; deliver: several nodes, comma-separated")
 	apiKey := fs.String("api-key", os.Getenv("PARLEY_HOST_API_KEY"), "host API key (default $PARLEY_HOST_API_KEY)")
 	secret := fs.String("sso-secret", os.Getenv("PARLEY_SSO_SECRET"), "HS256 sign-in secret (default $PARLEY_SSO_SECRET)")
 	sockets := fs.Int("sockets", 0, "buyer sockets (deliver, default 1000) or idle sockets (idle, default 15000)")
@@ -35,6 +37,8 @@ func wsbenchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	duration := fs.Duration("duration", 20*time.Second, "deliver: measured sending")
 	warmup := fs.Duration("warmup", 2*time.Second, "deliver: unmeasured sending first")
 	bodySize := fs.Int("body-size", 64, "deliver: bytes of text per message")
+	cpuPIDs := fs.String("cpu-pids", "", "deliver: comma-separated pids of the server nodes, whose CPU time is reported")
+	cpuComms := fs.String("cpu-comm", "", "deliver: comma-separated process names (e.g. postgres,nats-server) whose CPU time is reported")
 	// idle
 	users := fs.Int("users", 100, "idle: users sharing the sockets")
 	pid := fs.Int("server-pid", 0, "idle: the server's pid, for VmRSS and CPU from /proc")
@@ -59,9 +63,13 @@ func wsbenchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var result interface{ Print(io.Writer) }
 	switch *mode {
 	case "deliver", "sockets":
+		cpu, err := cpuSources(*cpuPIDs, *cpuComms)
+		if err != nil {
+			return err
+		}
 		r, err := loadgen.RunSockets(ctx, loadgen.SocketOptions{BaseURL: *url, APIKey: *apiKey, SSOSecret: *secret,
 			Sockets: *sockets, Conversations: *convs, SellerSockets: *sellerSockets, Senders: *senders, Rate: *rate,
-			Duration: *duration, Warmup: *warmup, Ping: *ping, BodySize: *bodySize, Log: log})
+			Duration: *duration, Warmup: *warmup, Ping: *ping, BodySize: *bodySize, Log: log, CPU: cpu})
 		if err != nil {
 			return err
 		}
@@ -86,4 +94,26 @@ func wsbenchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	fmt.Fprintf(stdout, "%s\n", line)
 	return nil
+}
+
+// cpuSources reads --cpu-pids and --cpu-comm.
+func cpuSources(pids, comms string) ([]loadgen.CPUSource, error) {
+	var out []loadgen.CPUSource
+	if pids != "" {
+		src := loadgen.CPUSource{Label: "parley"}
+		for _, f := range strings.Split(pids, ",") {
+			pid, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || pid <= 0 {
+				return nil, fmt.Errorf("parley wsbench: --cpu-pids %q: want comma-separated process ids", pids)
+			}
+			src.PIDs = append(src.PIDs, pid)
+		}
+		out = append(out, src)
+	}
+	for _, c := range strings.Split(comms, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			out = append(out, loadgen.CPUSource{Label: c, Comm: c})
+		}
+	}
+	return out, nil
 }

@@ -45,6 +45,10 @@ type SocketOptions struct {
 
 	BodySize int // default 64
 	Log      io.Writer
+
+	// CPU: processes whose CPU time over the measured part (sending after
+	// the warm-up, until the last delivery) the result reports.
+	CPU []CPUSource
 }
 
 func (o *SocketOptions) defaults() error {
@@ -119,6 +123,12 @@ type SocketResult struct {
 	Frames        map[string]int64 `json:"frames"` // every server frame by type, warm-up included
 	Resyncs       int64            `json:"resyncs"`
 	Closes        map[string]int64 `json:"closes,omitempty"` // sockets the server ended, by close code
+
+	// CPUSec is the CPU time of each measured process group in the measured
+	// window; CPUPer1000 their sum per 1,000 acknowledged messages.
+	CPUSec     map[string]float64 `json:"cpu_s,omitempty"`
+	CPUPer1000 float64            `json:"cpu_s_per_1000_msgs,omitempty"`
+	Nodes      int                `json:"nodes"`
 }
 
 // pendingMsg is one sent message waiting for its deliveries.
@@ -209,7 +219,18 @@ func RunSockets(ctx context.Context, o SocketOptions) (SocketResult, error) {
 	}
 	t0 := time.Now()
 	client := NewClient(o.Senders)
-	fo := Options{BaseURL: strings.TrimRight(o.BaseURL, "/"), APIKey: o.APIKey, SSOSecret: o.SSOSecret, Senders: 16,
+	// BaseURL may list several nodes, comma-separated: sockets and sends
+	// are spread over them; setup goes through the first.
+	var nodes []string
+	for _, u := range strings.Split(o.BaseURL, ",") {
+		if u = strings.TrimRight(strings.TrimSpace(u), "/"); u != "" {
+			nodes = append(nodes, u)
+		}
+	}
+	if len(nodes) == 0 {
+		return SocketResult{}, errors.New("loadgen: BaseURL is empty")
+	}
+	fo := Options{BaseURL: nodes[0], APIKey: o.APIKey, SSOSecret: o.SSOSecret, Senders: 16,
 		Conversations: o.Conversations, Client: client, Log: o.Log}
 	f, err := setup(ctx, &fo)
 	if err != nil {
@@ -228,9 +249,17 @@ func RunSockets(ctx context.Context, o SocketOptions) (SocketResult, error) {
 		tokens = append(tokens, f.sellerToken)
 	}
 	t1 := time.Now()
-	clients, err := dialAll(ctx, wsURL(fo.BaseURL), tokens, 64, o.Log)
-	if err != nil {
-		return SocketResult{}, err
+	var clients []*wsClient
+	for n, node := range nodes {
+		var mine []string
+		for i := n; i < len(tokens); i += len(nodes) {
+			mine = append(mine, tokens[i])
+		}
+		cs, err := dialAll(ctx, wsURL(node), mine, 64, o.Log)
+		if err != nil {
+			return SocketResult{}, err
+		}
+		clients = append(clients, cs...)
 	}
 	fmt.Fprintf(o.Log, "loadgen: %d sockets open in %s\n", len(clients), time.Since(t1).Round(time.Millisecond))
 
@@ -286,6 +315,11 @@ func RunSockets(ctx context.Context, o SocketOptions) (SocketResult, error) {
 	}
 	ss := make([]*sendStats, o.Senders)
 	start := time.Now().Add(10 * time.Millisecond)
+	meter := &cpuMeter{srcs: o.CPU}
+	if len(o.CPU) > 0 {
+		warmEnd := time.AfterFunc(time.Until(start.Add(o.Warmup)), meter.begin)
+		defer warmEnd.Stop()
+	}
 	var sendWG sync.WaitGroup
 	for i := range o.Senders {
 		s := &sendStats{}
@@ -302,7 +336,7 @@ func RunSockets(ctx context.Context, o SocketOptions) (SocketResult, error) {
 				p := &pendingMsg{want: perConv[conv] + int32(o.SellerSockets), record: k >= warm}
 				buf = append(append(append(buf[:0], `{"client_id":"`...), id...), suffix...)
 				req, err := http.NewRequestWithContext(ctx, http.MethodPost,
-					fo.BaseURL+"/api/v1/conversations/"+f.conversation[conv]+"/messages", bytes.NewReader(buf))
+					nodes[k%int64(len(nodes))]+"/api/v1/conversations/"+f.conversation[conv]+"/messages", bytes.NewReader(buf))
 				if err != nil {
 					continue
 				}
@@ -357,6 +391,7 @@ wait:
 			break wait
 		}
 	}
+	cpu := meter.end()
 	stopPing()
 	stopping.Store(true)
 	for _, c := range clients {
@@ -366,7 +401,7 @@ wait:
 
 	// Summarize.
 	r := SocketResult{Sockets: len(clients), SellerSockets: o.SellerSockets, Conversations: o.Conversations,
-		Senders: o.Senders, TargetRate: o.Rate, ElapsedSec: elapsed.Seconds(), Frames: map[string]int64{}}
+		Senders: o.Senders, TargetRate: o.Rate, ElapsedSec: elapsed.Seconds(), Frames: map[string]int64{}, Nodes: len(nodes), CPUSec: cpu}
 	var ack, lag []time.Duration
 	for _, s := range ss {
 		ack, lag = append(ack, s.ack...), append(lag, s.lag...)
@@ -379,6 +414,13 @@ wait:
 		}
 	}
 	r.Sent = int64(len(ack))
+	if r.Sent > 0 && len(cpu) > 0 {
+		var sum float64
+		for _, v := range cpu {
+			sum += v
+		}
+		r.CPUPer1000 = sum / (float64(r.Sent) / 1000)
+	}
 	if elapsed > 0 {
 		r.PerSecond = float64(r.Sent) / elapsed.Seconds()
 	}
@@ -444,6 +486,18 @@ func (r SocketResult) Print(w io.Writer) {
 		fmt.Fprintf(w, " %s×%d", k, r.Frames[k])
 	}
 	fmt.Fprintf(w, "\nresyncs %d, sockets closed by the server %d %v\n", r.Resyncs, sumCounts(r.Closes), r.Closes)
+	if len(r.CPUSec) > 0 {
+		labels := make([]string, 0, len(r.CPUSec))
+		for k := range r.CPUSec {
+			labels = append(labels, k)
+		}
+		sort.Strings(labels)
+		fmt.Fprint(w, "CPU seconds in the measured window:")
+		for _, k := range labels {
+			fmt.Fprintf(w, " %s %.2f", k, r.CPUSec[k])
+		}
+		fmt.Fprintf(w, "; %.3f CPU-s per 1,000 messages (each delivered to %.1f sockets)\n", r.CPUPer1000, float64(r.Expected)/float64(max(r.Sent, 1)))
+	}
 }
 
 func sumCounts(m map[string]int64) int64 {
