@@ -175,7 +175,7 @@ func (h *Hub) dispatch(ev bus.Event) {
 	case bus.MessageCreated:
 		// The frame, then the conversation as each receiver now sees it.
 		it.data, _ = json.Marshal(Frame{Type: FrameMessage, Data: ev.Message})
-		it.msg = ev.Message
+		it.msg, it.msgConv = ev.Message, ev.ConversationID
 	case bus.Receipt:
 		it.data, _ = json.Marshal(Frame{Type: FrameReceipt, Data: receipt{Conversation: convID, Side: ev.Side, DeliveredSeq: ev.DeliveredSeq, ReadSeq: ev.ReadSeq}})
 	case bus.Typing:
@@ -214,8 +214,9 @@ func (s *Socket) renderConversation(id int64) []byte {
 
 // viewAfter renders conversation.updated after message m: from the view the
 // socket last sent when the message is the next one (no query), else read
-// again.
-func (s *Socket) viewAfter(m *parley.Message) []byte {
+// again. With skip (a later message of the conversation is queued, and its
+// update will say more) the view is only brought up to date: nil.
+func (s *Socket) viewAfter(m *parley.Message, skip bool) []byte {
 	id, ok := conversation.ParseID(m.Conversation)
 	if !ok {
 		return nil
@@ -223,14 +224,26 @@ func (s *Socket) viewAfter(m *parley.Message) []byte {
 	if prev, ok := s.views[id]; ok {
 		if prev.LastSeq >= m.Seq {
 			// Read after the message was written: it is in there.
+			if skip {
+				return nil
+			}
 			data, _ := json.Marshal(Frame{Type: FrameConversation, Data: prev})
 			return data
 		}
 		if c, ok := conversation.Advance(*prev, *m, s.Principal().User.ExternalID); ok {
 			s.keepView(c)
+			if skip {
+				return nil
+			}
 			data, _ := json.Marshal(Frame{Type: FrameConversation, Data: c})
 			return data
 		}
+	}
+	if skip {
+		// The later message's update reads it; until then the kept view
+		// would be stale.
+		delete(s.views, id)
+		return nil
 	}
 	s.hub.renders.Add(1)
 	return s.renderConversation(id)

@@ -38,8 +38,11 @@ type item struct {
 	// conv, for a rendered conversation.updated: one waiting render per
 	// conversation is enough, since it reads the latest state when sent.
 	conv int64
-	// msg, for message.created: conversation.updated follows it.
-	msg *parley.Message
+	// msg, for message.created: conversation.updated follows it, unless a
+	// later message of the same conversation (msgConv) is already queued:
+	// then only the last one's is sent.
+	msg     *parley.Message
+	msgConv int64
 }
 
 // Socket is one client connection.
@@ -148,6 +151,15 @@ func (s *Socket) flush() {
 		it := s.queue[0]
 		s.queue[0] = item{}
 		s.queue = s.queue[1:]
+		later := false
+		if it.msg != nil {
+			for _, q := range s.queue {
+				if q.msgConv == it.msgConv {
+					later = true
+					break
+				}
+			}
+		}
 		s.mu.Unlock()
 		data := it.data
 		if it.render != nil {
@@ -157,7 +169,7 @@ func (s *Socket) flush() {
 		}
 		err := s.writeText(data)
 		if err == nil && it.msg != nil {
-			if data = s.viewAfter(it.msg); data != nil {
+			if data = s.viewAfter(it.msg, later); data != nil {
 				err = s.writeText(data)
 			}
 		}
