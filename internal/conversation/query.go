@@ -108,6 +108,12 @@ func (s *Service) List(ctx context.Context, p *identity.Principal, in ListInput)
 	if len(errs) > 0 {
 		return page, parley.Invalid(errs...)
 	}
+	if in.Query != "" {
+		// Every message acknowledged so far is found.
+		if err := s.db.CatchUpSearch(ctx); err != nil {
+			return page, err
+		}
+	}
 	q := s.db.Reader(ctx)
 	mid := p.Marketplace.ID
 	if in.Order != "" {

@@ -60,6 +60,7 @@ type DB struct {
 	stmtCount             atomic.Int64
 	pendingMu             sync.Mutex
 	pending               []string // writer queries to prepare after commit
+	search                *searchIndexer
 }
 
 // Open opens the database, applies migrations and starts the writer.
@@ -89,6 +90,11 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		writers = 4
 	}
 	db.w = newWriter(db, writers)
+	if err := db.startSearchIndexer(ctx); err != nil {
+		db.w.close()
+		db.closeConns()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -180,6 +186,7 @@ func (db *DB) migrate(ctx context.Context) error {
 
 // Close drains the writer and closes the connections.
 func (db *DB) Close() error {
+	db.stopSearchIndexer()
 	if db.w != nil {
 		db.w.close()
 	}

@@ -175,6 +175,12 @@ func InsertMessage(tx *Tx, m NewMessage) (MessageRow, WriteState, error) {
 	// The author has read everything up to their own message: a buyer's or
 	// seller's message moves that side's pointers in the same statement.
 	b.w(`UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = ?`, now)
+	sqlite := tx.dialect() == SQLite
+	if sqlite {
+		// SQLite's batch knows its change number from the start: stamp the
+		// row here rather than in a statement of its own at commit.
+		b.w(`, change_seq = ?`, tx.change)
+	}
 	for _, ptr := range []string{"buyer_delivered_seq", "buyer_read_seq", "seller_delivered_seq", "seller_read_seq"} {
 		b.w(`, ` + ptr + ` = CASE WHEN `)
 		side()
@@ -226,7 +232,7 @@ func InsertMessage(tx *Tx, m NewMessage) (MessageRow, WriteState, error) {
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	args := []any{m.ConversationID, seq, nullID(m.AuthorUserID), m.Side, nullID(m.OrgID), m.Kind, m.Body, m.PageURL, m.Data, clientID, tx.change, now}
 	var id int64
-	if tx.dialect() == SQLite {
+	if sqlite {
 		res, err := tx.Exec(insert, args...)
 		if err != nil {
 			return MessageRow{}, ws, err
@@ -237,7 +243,9 @@ func InsertMessage(tx *Tx, m NewMessage) (MessageRow, WriteState, error) {
 	} else if err := tx.QueryRow(insert+` RETURNING id`, args...).Scan(&id); err != nil {
 		return MessageRow{}, ws, mapError(err)
 	}
-	tx.touch(m.ConversationID)
+	if !sqlite {
+		tx.touch(m.ConversationID)
+	}
 	tx.msgs = append(tx.msgs, id)
 	return MessageRow{ID: id, ConversationID: m.ConversationID, Seq: seq, AuthorUserID: m.AuthorUserID, Side: m.Side, OrgID: m.OrgID,
 		Kind: m.Kind, Body: m.Body, PageURL: m.PageURL, Data: m.Data, ClientID: m.ClientID, CreatedAt: tx.Now()}, ws, nil

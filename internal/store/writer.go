@@ -344,15 +344,15 @@ func (w *writer) runOnce(batch []*writeReq) (rerun bool, err error) {
 		if err := stamp(sqlTx, db, "conversations", change, convs); err != nil {
 			return false, err
 		}
-		if err := indexMessages(sqlTx, db, msgs); err != nil {
-			return false, err
-		}
 		for _, r := range batch {
 			r.tx.change = change
 		}
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return false, fmt.Errorf("commit: %w", err)
+	}
+	if len(msgs) > 0 {
+		db.messagesWritten()
 	}
 	return false, nil
 }
@@ -377,27 +377,6 @@ func stamp(tx *sql.Tx, db *DB, table string, change int64, ids []int64) error {
 		}
 		if _, err := tx.Exec(db.rebind(`UPDATE `+table+` SET change_seq = ? WHERE id IN (`+placeholders(n)+`)`), args...); err != nil {
 			return fmt.Errorf("stamp %s: %w", table, err)
-		}
-		ids = ids[n:]
-	}
-	return nil
-}
-
-// indexMessages adds a batch's messages to SQLite's full-text index in one
-// statement. (PostgreSQL indexes them with an expression index.)
-func indexMessages(tx *sql.Tx, db *DB, ids []int64) error {
-	if db.Dialect != SQLite || len(ids) == 0 {
-		return nil
-	}
-	ids = uniqueIDs(ids)
-	for len(ids) > 0 {
-		n := min(len(ids), 500)
-		args := make([]any, n)
-		for i, id := range ids[:n] {
-			args[i] = id
-		}
-		if _, err := tx.Exec(`INSERT INTO message_fts (rowid, body) SELECT id, body FROM messages WHERE id IN (`+placeholders(n)+`)`, args...); err != nil {
-			return fmt.Errorf("index messages: %w", err)
 		}
 		ids = ids[n:]
 	}
