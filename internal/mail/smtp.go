@@ -2,6 +2,7 @@ package mail
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -63,7 +64,32 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
 	}
 	if err := s.client.DialAndSendWithContext(ctx, msg); err != nil {
-		return fmt.Errorf("mail: send via %s: %w", s.client.ServerAddr(), err)
+		return classify(fmt.Errorf("mail: send via %s: %w", s.client.ServerAddr(), err))
 	}
 	return nil
 }
+
+// classify marks what the relay refused for good: a recipient or a message
+// refused with a 5xx reply will be refused again. Everything else (a relay
+// that is down, a 4xx "try later", a refused login that the operator may
+// fix) is worth a retry.
+func classify(err error) error {
+	var se *gomail.SendError
+	if !errors.As(err, &se) || se.IsTemp() || se.ErrorCode() < 500 || se.ErrorCode() > 599 {
+		return err
+	}
+	switch se.Reason {
+	case gomail.ErrSMTPRcptTo, gomail.ErrSMTPData, gomail.ErrSMTPDataClose, gomail.ErrSMTPMailFrom:
+		return &Refused{err: err}
+	}
+	return err
+}
+
+// Refused is a mail that the relay refused for good (a 5xx reply to the
+// sender, a recipient or the message). Permanent reports so to the job
+// runner, which then fails the job at once instead of retrying.
+type Refused struct{ err error }
+
+func (e *Refused) Error() string   { return e.err.Error() }
+func (e *Refused) Unwrap() error   { return e.err }
+func (e *Refused) Permanent() bool { return true }

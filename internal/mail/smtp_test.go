@@ -23,6 +23,8 @@ import (
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+
+	"github.com/parleyhq/parley/internal/outbox"
 )
 
 // received is one mail as the test server got it.
@@ -125,6 +127,12 @@ func (s *smtpSession) Mail(from string, opts *smtp.MailOptions) error {
 }
 
 func (s *smtpSession) Rcpt(to string, opts *smtp.RcptOptions) error {
+	switch {
+	case strings.HasPrefix(to, "nobody@"):
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such user"}
+	case strings.HasPrefix(to, "busy@"):
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Try again later"}
+	}
 	s.cur.to = append(s.cur.to, to)
 	return nil
 }
@@ -309,6 +317,44 @@ func TestSMTP_SendInvalid(t *testing.T) {
 			err := m.Send(context.Background(), tt.msg)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("Send = %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestSMTP_Refused: a recipient the relay refuses with 5xx fails for good
+// (the job runner then stops retrying); a 4xx or a relay that is down is
+// worth a retry.
+func TestSMTP_Refused(t *testing.T) {
+	cert, _ := selfSigned(t)
+	srv := startSMTPServer(t, plainOnly, nil, cert)
+	tests := []struct {
+		name          string
+		url, to       string
+		wantPermanent bool
+	}{
+		{"UnknownRecipient", fmt.Sprintf("smtp://127.0.0.1:%d", srv.port), "nobody@example.com", true},
+		{"TryLater", fmt.Sprintf("smtp://127.0.0.1:%d", srv.port), "busy@example.com", false},
+		{"RelayDown", "smtp://127.0.0.1:1", "buyer@example.com", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := NewSMTP(tt.url, "Parley <parley@example.com>")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			err = m.Send(ctx, Message{To: []string{tt.to}, Subject: "s", Text: "t"})
+			if err == nil {
+				t.Fatal("Send = nil, want an error")
+			}
+			var refused *Refused
+			if got := errors.As(err, &refused); got != tt.wantPermanent {
+				t.Errorf("Send = %v: refused for good = %v, want %v", err, got, tt.wantPermanent)
+			}
+			if got := outbox.IsPermanent(fmt.Errorf("job: %w", err)); got != tt.wantPermanent {
+				t.Errorf("outbox.IsPermanent = %v, want %v", got, tt.wantPermanent)
 			}
 		})
 	}

@@ -11,10 +11,16 @@ func Permanent(err error) error {
 	return &permanentError{err: err}
 }
 
-// IsPermanent reports whether err, or an error it wraps, came from Permanent.
+// IsPermanent reports whether err, or an error it wraps, came from
+// Permanent or says so itself with a Permanent() bool method (as a mail the
+// relay refused does, without this package knowing mail).
 func IsPermanent(err error) bool {
 	var p *permanentError
-	return errors.As(err, &p)
+	if errors.As(err, &p) {
+		return true
+	}
+	var s interface{ Permanent() bool }
+	return errors.As(err, &s) && s.Permanent()
 }
 
 type permanentError struct{ err error }
