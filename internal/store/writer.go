@@ -301,7 +301,7 @@ func (w *writer) runOnce(batch []*writeReq) (rerun bool, err error) {
 	// last (below) and stamp the rows.
 	var change int64
 	if db.Dialect == SQLite {
-		if change, err = nextChange(sqlTx); err != nil {
+		if change, err = nextChange(&Tx{tx: sqlTx, db: db}); err != nil {
 			return false, err
 		}
 	}
@@ -334,7 +334,7 @@ func (w *writer) runOnce(batch []*writeReq) (rerun bool, err error) {
 	// do their work in parallel.
 	if len(convs) > 0 || len(msgs) > 0 {
 		if db.Dialect == Postgres {
-			if change, err = nextChange(sqlTx); err != nil {
+			if change, err = nextChange(&Tx{tx: sqlTx, db: db}); err != nil {
 				return false, err
 			}
 			if err := stamp(sqlTx, db, "messages", change, msgs); err != nil {
@@ -357,7 +357,9 @@ func (w *writer) runOnce(batch []*writeReq) (rerun bool, err error) {
 	return false, nil
 }
 
-func nextChange(tx *sql.Tx) (int64, error) {
+// nextChange takes the batch's change number (a statement prepared once on
+// SQLite: it runs for every batch).
+func nextChange(tx *Tx) (int64, error) {
 	var change int64
 	if err := tx.QueryRow(`UPDATE counters SET value = value + 1 WHERE name = 'change' RETURNING value`).Scan(&change); err != nil {
 		return 0, fmt.Errorf("change counter: %w", err)
