@@ -112,6 +112,16 @@ func logout(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Princ
 }
 
 func me(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
-	encode(w, http.StatusOK, userView(p.User, p.Memberships))
+	v := userView(p.User, p.Memberships)
+	// The locale is the user's own choice ("" follows the browser), not the
+	// host's.
+	if s.Settings != nil {
+		l, err := s.Settings.Locale(r.Context(), p.User.ID)
+		if err != nil {
+			return err
+		}
+		v.Locale = l
+	}
+	encode(w, http.StatusOK, v)
 	return nil
 }
