@@ -17,7 +17,9 @@ type messageJob struct {
 
 // ConversationStarted does nothing: the first message comes through
 // MessageSent like any other.
-func (s *Service) ConversationStarted(*store.Tx, store.ConversationRow, store.MessageRow) error { return nil }
+func (s *Service) ConversationStarted(*store.Tx, store.ConversationRow, store.MessageRow) error {
+	return nil
+}
 
 // MessageSent enqueues, in the message's transaction, a push to each side
 // that did not write it. A job already queued for the side absorbs it.

@@ -73,7 +73,7 @@ func PushSubscriptionByID(q Querier, id int64) (PushSubscription, error) {
 // PushSubscriptionsOf returns the subscriptions of the users, oldest first.
 func PushSubscriptionsOf(q Querier, userIDs []int64) ([]PushSubscription, error) {
 	b := &builder{}
-	b.w(`SELECT ` + pushSubCols + ` FROM push_subscriptions WHERE `).in("user_id", userIDs).w(` ORDER BY id`)
+	b.w(`SELECT `+pushSubCols+` FROM push_subscriptions WHERE `).in("user_id", userIDs).w(` ORDER BY id`)
 	rows, err := q.Query(b.String(), b.args...)
 	if err != nil {
 		return nil, err

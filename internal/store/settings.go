@@ -50,7 +50,7 @@ func UserSettingsFor(q Querier, userIDs []int64) (map[int64]UserSettings, error)
 		return out, nil
 	}
 	b := &builder{}
-	b.w(`SELECT ` + userSettingsCols + ` FROM user_settings WHERE `).in("user_id", userIDs)
+	b.w(`SELECT `+userSettingsCols+` FROM user_settings WHERE `).in("user_id", userIDs)
 	rows, err := q.Query(b.String(), b.args...)
 	if err != nil {
 		return nil, err
