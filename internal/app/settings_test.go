@@ -3,7 +3,9 @@ package app_test
 import (
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/parleyhq/parley/internal/identity"
 	"github.com/parleyhq/parley/internal/notify"
 )
 
@@ -68,6 +70,11 @@ func TestSettings(t *testing.T) {
 		}
 		if me := e.must(200, "GET", "/api/v1/me", w.buyer, nil); me["locale"] != "sr" || me["name"] != "Buyer" {
 			t.Errorf("me = %v, want locale sr", me)
+		}
+		// Signing in answers with the same user view.
+		jwt, _ := identity.SignHostJWT(testSSOSecret, "buyer", "buyer@example.com", "Buyer", time.Now(), time.Hour)
+		if u := e.must(200, "POST", "/api/v1/auth/sso", "", map[string]any{"jwt": jwt})["user"].(map[string]any); u["locale"] != "sr" {
+			t.Errorf("sign-in user.locale = %v, want sr", u["locale"])
 		}
 		// Settings are each user's own.
 		if got := e.must(200, "GET", "/api/v1/me/settings", w.owner, nil); !same(got, defaults) {

@@ -93,16 +93,14 @@ func PushSubscriptionsOf(q Querier, userIDs []int64) ([]PushSubscription, error)
 // DeleteUserPushSubscription removes one of the user's subscriptions; a
 // subscription of anyone else is ErrNotFound.
 func DeleteUserPushSubscription(tx *Tx, userID, id int64) error {
-	res, err := tx.Exec(`DELETE FROM push_subscriptions WHERE id = ? AND user_id = ?`, id, userID)
-	if err != nil {
-		return err
+	// Read first: refusing before any write keeps the group-commit batch
+	// from running again without this request.
+	var found int64
+	if err := tx.QueryRow(`SELECT id FROM push_subscriptions WHERE id = ? AND user_id = ?`, id, userID).Scan(&found); err != nil {
+		return mapError(err)
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return err
-	} else if n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	_, err := tx.Exec(`DELETE FROM push_subscriptions WHERE id = ?`, id)
+	return err
 }
 
 // DeletePushSubscription removes a subscription the push service no longer
