@@ -215,7 +215,9 @@ func (s *Service) send(ctx context.Context, sub store.PushSubscription, data []b
 		Urgency:         webpush.UrgencyHigh,
 		Topic:           topic,
 	})
-	if err != nil {
+	if errors.Is(err, errInternalAddress) {
+		return outbox.Permanent(err)
+	} else if err != nil {
 		return err
 	}
 	defer res.Body.Close()

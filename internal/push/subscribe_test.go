@@ -1,11 +1,17 @@
 package push
 
 import (
+	"context"
 	"crypto/ecdh"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
 	"testing"
+
+	webpush "github.com/SherClockHolmes/webpush-go"
+
+	"github.com/parleyhq/parley/internal/outbox"
+	"github.com/parleyhq/parley/internal/store"
 )
 
 func input(endpoint, p256dh, auth string) SubscriptionInput {
@@ -107,4 +113,27 @@ func FuzzValidate(f *testing.F) {
 			t.Errorf("accepted keys %q %q", p256dh, auth)
 		}
 	})
+}
+
+// TestSendRefusesInternal: the default client will not push to an address
+// inside the network, and no retry changes that.
+func TestSendRefusesInternal(t *testing.T) {
+	s := &Service{keys: mustKeys(t), subject: "parley@test"}
+	s.client.Store(newClient())
+	priv, _ := ecdh.P256().GenerateKey(rand.Reader)
+	sub := store.PushSubscription{Endpoint: "https://127.0.0.1:1/push", P256dh: base64.RawURLEncoding.EncodeToString(priv.PublicKey().Bytes()),
+		Auth: base64.RawURLEncoding.EncodeToString(make([]byte, 16))}
+	err := s.send(context.Background(), sub, []byte(`{}`), "t")
+	if !errors.Is(err, errInternalAddress) || !outbox.IsPermanent(err) {
+		t.Errorf("send to 127.0.0.1 = %v, want a permanent internal-address error", err)
+	}
+}
+
+func mustKeys(t *testing.T) store.VAPIDKeys {
+	t.Helper()
+	priv, pub, err := webpush.GenerateVAPIDKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store.VAPIDKeys{PublicKey: pub, PrivateKey: priv}
 }
