@@ -46,9 +46,6 @@ func (s *Service) MessageSent(tx *store.Tx, c store.ConversationRow, m store.Mes
 			DedupeKey:     "push:" + strconv.FormatInt(c.ID, 10) + ":" + side,
 			MaxAttempts:   3,
 		}
-		if s.opts.Delay > 0 {
-			job.RunAt = tx.Now().Add(s.opts.Delay)
-		}
 		if err := s.queue.Enqueue(tx, job); err != nil {
 			return err
 		}

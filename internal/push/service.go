@@ -33,9 +33,6 @@ type Options struct {
 	// Online reports which users have an open socket on any node; nil:
 	// nobody has.
 	Online func(ctx context.Context, userIDs []int64) (map[int64]bool, error)
-	// Delay postpones the push after a message, so that a burst makes one
-	// job; zero sends at once.
-	Delay time.Duration
 	Log   *slog.Logger
 }
 
