@@ -17,7 +17,7 @@ const otherAPIKey = "pk_other_tenant_key_987654321"
 // what an outsider must get: 404 for anything of someone else's, or the
 // status of acting on their own (empty) things.
 type accessRow struct {
-	path   string // with {conv}, {att}, {block}, {job}, {mail} placeholders
+	path   string // with {conv}, {att}, {block}, {job}, {mail}, {sub} placeholders
 	body   any
 	want   int
 	noData bool // a 200 list must not show the first tenant's data
@@ -41,6 +41,8 @@ func TestAccessControl(t *testing.T) {
 		"POST /api/v1/auth/sso":                         {path: "/api/v1/auth/sso", body: map[string]string{"jwt": "e30.e30.x"}, want: 401},
 		"POST /api/v1/auth/logout":                      {path: "/api/v1/auth/logout", want: 204},
 		"GET /api/v1/me":                                {path: "/api/v1/me", want: 200, noData: true},
+		"GET /api/v1/me/settings":                       {path: "/api/v1/me/settings", want: 200, noData: true},
+		"PATCH /api/v1/me/settings":                     {path: "/api/v1/me/settings", body: map[string]any{"sound": false}, want: 200, noData: true},
 		"PUT /api/v1/host/users/{external_id}":          {path: "/api/v1/host/users/buyer", body: map[string]string{"name": "X"}, want: 401},
 		"PUT /api/v1/host/organizations/{external_id}":  {path: "/api/v1/host/organizations/acme", body: map[string]string{"name": "X", "kind": "seller"}, want: 401},
 		"PUT /api/v1/host/products/{external_id}":       {path: "/api/v1/host/products/p1", body: map[string]string{"seller": "acme", "title": "X"}, want: 401},
@@ -65,10 +67,15 @@ func TestAccessControl(t *testing.T) {
 		// another marketplace's seller is not found.
 		"GET /api/v1/organizations/{id}/availability": {path: "/api/v1/organizations/acme/availability", want: 200, otherTenant: 404},
 		"GET /api/v1/products/{id}/availability":      {path: "/api/v1/products/p1/availability", want: 200, otherTenant: 404},
-		"GET /api/v1/admin/jobs":                      {path: "/api/v1/admin/jobs", want: 403, operator: 200, noData: true},
-		"POST /api/v1/admin/jobs/{id}/retry":          {path: "/api/v1/admin/jobs/{job}/retry", want: 403, operator: 404},
-		"GET /api/v1/admin/mails":                     {path: "/api/v1/admin/mails", want: 403, operator: 200, noData: true},
-		"GET /api/v1/admin/mails/{id}":                {path: "/api/v1/admin/mails/{mail}", want: 403, operator: 404},
+		"GET /api/v1/push/vapid-key":                  {path: "/api/v1/push/vapid-key", want: 200},
+		// Each caller subscribes its own browser (the same endpoint moves
+		// from one caller to the next: it is one browser).
+		"POST /api/v1/push/subscriptions":        {path: "/api/v1/push/subscriptions", body: pushSubscriptionBody("https://push.example/outsider"), want: 201, noData: true},
+		"DELETE /api/v1/push/subscriptions/{id}": {path: "/api/v1/push/subscriptions/{sub}", want: 404},
+		"GET /api/v1/admin/jobs":                 {path: "/api/v1/admin/jobs", want: 403, operator: 200, noData: true},
+		"POST /api/v1/admin/jobs/{id}/retry":     {path: "/api/v1/admin/jobs/{job}/retry", want: 403, operator: 404},
+		"GET /api/v1/admin/mails":                {path: "/api/v1/admin/mails", want: 403, operator: 200, noData: true},
+		"GET /api/v1/admin/mails/{id}":           {path: "/api/v1/admin/mails/{mail}", want: 403, operator: 404},
 	}
 	for _, rt := range httpapi.Routes() {
 		if _, ok := rows[rt.Method+" "+rt.Path]; !ok {
@@ -82,6 +89,7 @@ func TestAccessControl(t *testing.T) {
 		att := e.upload(w.buyer, "a.png", pngBytes())["id"].(string)
 		e.must(201, "POST", "/api/v1/conversations/"+conv+"/messages", w.buyer, map[string]any{"client_id": "a-2", "attachments": []string{att}})
 		block := e.must(201, "POST", "/api/v1/blocks", w.owner, map[string]any{"user": "stranger"})["id"].(string)
+		sub := e.must(201, "POST", "/api/v1/push/subscriptions", w.buyer, pushSubscriptionBody("https://push.example/buyer"))["id"].(string)
 		// The first tenant's outbox and mailbox hold a failed job and the
 		// new conversation's mail, both mentioning the drill.
 		job := strconv.FormatInt(e.failedJob("drill relay refused"), 10)
@@ -98,7 +106,7 @@ func TestAccessControl(t *testing.T) {
 		for name, token := range callers {
 			for key, row := range rows {
 				method, _, _ := strings.Cut(key, " ")
-				path := strings.NewReplacer("{conv}", conv, "{att}", att, "{block}", block, "{job}", job, "{mail}", mail).Replace(row.path)
+				path := strings.NewReplacer("{conv}", conv, "{att}", att, "{block}", block, "{job}", job, "{mail}", mail, "{sub}", sub).Replace(row.path)
 				tok := token() // fresh: logout must not spoil the next row
 				var r resp
 				if path == "upload" {
@@ -129,6 +137,10 @@ func TestAccessControl(t *testing.T) {
 		// The first tenant's failed job is still failed: no retry reached it.
 		if j, err := store.JobByID(e.app.DB.Reader(context.Background()), mustID(t, job)); err != nil || j.State != store.JobFailed || j.Attempts != 1 {
 			t.Errorf("failed job after the walk = %+v %v, want failed after 1 attempt", j, err)
+		}
+		// The buyer's subscription is still there: deleting it is refused.
+		if _, err := store.PushSubscriptionByID(e.app.DB.Reader(context.Background()), mustID(t, sub)); err != nil {
+			t.Errorf("buyer's push subscription after the walk: %v", err)
 		}
 		// The first tenant's data is untouched by all of the above.
 		if c := e.must(200, "GET", "/api/v1/conversations/"+conv, w.buyer, nil); c["status"] != "open" || num(c["last_seq"]) != 2 {

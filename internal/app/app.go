@@ -23,7 +23,9 @@ import (
 	"github.com/parleyhq/parley/internal/mail"
 	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/outbox"
+	"github.com/parleyhq/parley/internal/push"
 	"github.com/parleyhq/parley/internal/realtime"
+	"github.com/parleyhq/parley/internal/settings"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -40,6 +42,8 @@ type App struct {
 	Conversations *conversation.Service
 	Attachments   *attachment.Service
 	Hub           *realtime.Hub
+	Push          *push.Service
+	Settings      *settings.Service
 	Marketplace   parley.Marketplace // the default marketplace
 
 	listener net.Listener
@@ -85,11 +89,20 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	a.Attachments = attachment.NewService(db, blobs, attachment.Config{MaxSize: cfg.MaxUpload})
 	notifier := notify.New(db, a.Runner.Queue(), a.Mailer, cfg.MailFrom, cfg.BaseURL, a.Log)
 	notifier.Register(a.Runner)
+	presence := realtime.NewPresence(db, a.Bus, a.Log)
+	a.Push, err = push.New(ctx, db, a.Runner.Queue(), push.Options{MailFrom: cfg.MailFrom, BaseURL: cfg.BaseURL,
+		Online: presence.Connected, Log: a.Log})
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.Push.Register(a.Runner)
+	a.Settings = settings.NewService(db)
 	a.Identity = identity.NewService(db)
 	a.Catalog = catalog.NewService(db)
-	a.Conversations = conversation.NewService(db, a.Bus, notifier, attachmentStore{})
+	a.Conversations = conversation.NewService(db, a.Bus, hooks{notifier, a.Push}, attachmentStore{})
 	a.Hub = realtime.NewHub(a.Conversations, a.Identity, a.Bus, a.Log)
-	a.Hub.Presence = realtime.NewPresence(db, a.Bus, a.Log)
+	a.Hub.Presence = presence
 	return a, nil
 }
 
@@ -132,7 +145,7 @@ var (
 // Handler is Parley's whole HTTP handler.
 func (a *App) Handler() http.Handler {
 	api := &httpapi.Server{DB: a.DB, Identity: a.Identity, Conversations: a.Conversations, Catalog: a.Catalog,
-		Attachments: attachmentAPI{svc: a.Attachments, conv: a.Conversations}, Jobs: a.Runner, Realtime: a.Hub, Availability: a.Hub.Presence, Log: a.Log,
+		Attachments: attachmentAPI{svc: a.Attachments, conv: a.Conversations}, Jobs: a.Runner, Realtime: a.Hub, Availability: a.Hub.Presence, Push: a.Push, Settings: a.Settings, Log: a.Log,
 		SecureCookies: len(a.Config.BaseURL) > 8 && a.Config.BaseURL[:8] == "https://"}
 	// With SMTP there is no dev mailbox: the operators' mail list is empty.
 	if box, ok := a.Mailer.(*mail.DevMailbox); ok {

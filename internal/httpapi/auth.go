@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"time"
@@ -59,7 +60,11 @@ func (s *Server) signedIn(w http.ResponseWriter, r *http.Request, token string, 
 	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.SecureCookies,
 		SameSite: http.SameSiteLaxMode, Expires: time.Now().Add(identity.SessionTTL)})
-	encode(w, http.StatusOK, signInAnswer{Token: token, User: userView(p.User, p.Memberships)})
+	v, err := s.viewOf(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	encode(w, http.StatusOK, signInAnswer{Token: token, User: v})
 	return nil
 }
 
@@ -111,7 +116,25 @@ func logout(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Princ
 	return nil
 }
 
+// viewOf is the principal as the API shows them. The locale is the user's
+// own choice in their settings ("" follows the browser), not the host's.
+func (s *Server) viewOf(ctx context.Context, p *identity.Principal) (UserView, error) {
+	v := userView(p.User, p.Memberships)
+	if s.Settings != nil {
+		l, err := s.Settings.Locale(ctx, p.User.ID)
+		if err != nil {
+			return v, err
+		}
+		v.Locale = l
+	}
+	return v, nil
+}
+
 func me(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
-	encode(w, http.StatusOK, userView(p.User, p.Memberships))
+	v, err := s.viewOf(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	encode(w, http.StatusOK, v)
 	return nil
 }

@@ -13,6 +13,8 @@ func Routes() []Route {
 		{http.MethodPost, "/api/v1/auth/sso", Public, sso},
 		{http.MethodPost, "/api/v1/auth/logout", User, logout},
 		{http.MethodGet, "/api/v1/me", User, me},
+		{http.MethodGet, "/api/v1/me/settings", User, getSettings},
+		{http.MethodPatch, "/api/v1/me/settings", User, patchSettings},
 
 		{http.MethodPut, "/api/v1/host/users/{external_id}", Host, hostUser},
 		{http.MethodPut, "/api/v1/host/organizations/{external_id}", Host, hostOrganization},
@@ -36,6 +38,9 @@ func Routes() []Route {
 		{http.MethodGet, "/api/v1/ws", Socket, websocket},
 		{http.MethodGet, "/api/v1/organizations/{id}/availability", User, organizationAvailability},
 		{http.MethodGet, "/api/v1/products/{id}/availability", User, productAvailability},
+		{http.MethodGet, "/api/v1/push/vapid-key", User, vapidKey},
+		{http.MethodPost, "/api/v1/push/subscriptions", User, subscribePush},
+		{http.MethodDelete, "/api/v1/push/subscriptions/{id}", User, unsubscribePush},
 
 		{http.MethodGet, "/api/v1/admin/jobs", User, listJobs},
 		{http.MethodPost, "/api/v1/admin/jobs/{id}/retry", User, retryJob},

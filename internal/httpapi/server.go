@@ -10,6 +10,8 @@ import (
 	"github.com/parleyhq/parley/internal/catalog"
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/identity"
+	"github.com/parleyhq/parley/internal/push"
+	"github.com/parleyhq/parley/internal/settings"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -25,6 +27,8 @@ type Server struct {
 	Attachments   AttachmentService
 	Realtime      RealtimeService
 	Availability  AvailabilityService
+	Push          *push.Service
+	Settings      *settings.Service
 	// Jobs is the outbox for the operator endpoints; nil lists nothing.
 	Jobs JobAdmin
 	// Mails is the dev mailbox for the operator endpoints; nil (Parley

@@ -5,6 +5,9 @@
 // for many messages: a queued digest job per conversation and side absorbs
 // the messages that follow it).
 //
+// A user who switched email off in their settings (internal/settings) gets
+// neither.
+//
 // Both are outbox jobs enqueued in the transaction of the change, so a mail
 // is sent only for a change that committed, and is retried until it goes.
 package notify

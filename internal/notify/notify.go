@@ -177,6 +177,9 @@ func (n *Notifier) sendNewConversation(ctx context.Context, payload []byte) erro
 	if len(first) > 0 {
 		body = first[0].Body
 	}
+	if owners, err = withEmailOn(q, owners); err != nil {
+		return err
+	}
 	for _, o := range owners {
 		if o.Email == "" {
 			continue
@@ -216,6 +219,9 @@ func (n *Notifier) sendUnreadDigest(ctx context.Context, payload []byte) error {
 			return err
 		}
 	}
+	if recipients, err = withEmailOn(q, recipients); err != nil {
+		return err
+	}
 	for _, u := range recipients {
 		rs, err := store.GetReadState(q, c.ID, u.ID)
 		if err != nil {
@@ -247,6 +253,25 @@ func (n *Notifier) sendUnreadDigest(ctx context.Context, payload []byte) error {
 		}
 	}
 	return nil
+}
+
+// withEmailOn leaves out the users who switched email off in their settings.
+func withEmailOn(q store.Querier, users []parley.User) ([]parley.User, error) {
+	ids := make([]int64, len(users))
+	for i, u := range users {
+		ids[i] = u.ID
+	}
+	settings, err := store.UserSettingsFor(q, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := users[:0]
+	for _, u := range users {
+		if settings[u.ID].Email {
+			out = append(out, u)
+		}
+	}
+	return out, nil
 }
 
 func plural(n int, one, many string) string {

@@ -73,3 +73,19 @@ func PresenceOf(q Querier, userIDs []int64, since time.Time) (map[int64]string, 
 	}
 	return out, rows.Err()
 }
+
+// ConnectedElsewhere returns which of the users have a live presence row
+// (an open socket) on a node other than node, seen since the cutoff.
+func ConnectedElsewhere(q Querier, userIDs []int64, node string, since time.Time) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(userIDs) == 0 {
+		return out, nil
+	}
+	b := &builder{}
+	b.w(`SELECT DISTINCT user_id FROM presence WHERE node <> ? AND updated_at >= ? AND `, node, Micros(since)).in("user_id", userIDs)
+	ids, err := int64s(q, b.String(), b.args...)
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, err
+}
