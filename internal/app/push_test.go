@@ -392,13 +392,3 @@ func userID(t *testing.T, e *env, externalID string) int64 {
 	return u.ID
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("waited 10s for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
