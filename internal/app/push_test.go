@@ -391,4 +391,3 @@ func userID(t *testing.T, e *env, externalID string) int64 {
 	}
 	return u.ID
 }
-
