@@ -18,12 +18,14 @@ import (
 	"github.com/parleyhq/parley/internal/bus"
 	"github.com/parleyhq/parley/internal/catalog"
 	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/demo"
 	"github.com/parleyhq/parley/internal/httpapi"
 	"github.com/parleyhq/parley/internal/identity"
 	"github.com/parleyhq/parley/internal/mail"
 	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/outbox"
 	"github.com/parleyhq/parley/internal/realtime"
+	"github.com/parleyhq/parley/internal/shop"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -41,6 +43,10 @@ type App struct {
 	Attachments   *attachment.Service
 	Hub           *realtime.Hub
 	Marketplace   parley.Marketplace // the default marketplace
+	// Shop is the demo marketplace (--demo), a host of this Parley mounted
+	// at /shop/; DemoAccounts are its people's local accounts.
+	Shop         *shop.Shop
+	DemoAccounts []demo.Account
 
 	listener net.Listener
 	server   *http.Server
@@ -52,6 +58,12 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	a := &App{Config: cfg, Log: slog.New(slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: level}))}
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("--data %s: %w", cfg.DataDir, err)
+	}
+	if cfg.Demo {
+		if err := ensureDemoKeys(&cfg); err != nil {
+			return nil, err
+		}
+		a.Config = cfg
 	}
 	db, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL, Dir: cfg.DataDir, Log: a.Log})
 	if err != nil {
@@ -90,6 +102,12 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	a.Conversations = conversation.NewService(db, a.Bus, notifier, attachmentStore{})
 	a.Hub = realtime.NewHub(a.Conversations, a.Identity, a.Bus, a.Log)
 	a.Hub.Presence = realtime.NewPresence(db, a.Bus, a.Log)
+	if cfg.Demo {
+		if err := a.openDemo(ctx); err != nil {
+			a.Close()
+			return nil, fmt.Errorf("demo: %w", err)
+		}
+	}
 	return a, nil
 }
 
@@ -138,7 +156,13 @@ func (a *App) Handler() http.Handler {
 	if box, ok := a.Mailer.(*mail.DevMailbox); ok {
 		api.Mails = box
 	}
-	return api.Handler()
+	if a.Shop == nil {
+		return api.Handler()
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/shop/", a.Shop.Handler())
+	mux.Handle("/", api.Handler())
+	return mux
 }
 
 // Listen opens the listening socket (so that tests can use port 0).
@@ -181,6 +205,11 @@ func (a *App) Serve(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(a.listener) }()
 	a.Log.Info("parley listening", "addr", a.Addr(), "database", string(a.DB.Dialect), "base_url", a.Config.BaseURL)
+	if err := a.startDemo(ctx); err != nil {
+		a.Log.Error("demo shop could not seed Parley", "err", err)
+		a.server.Close()
+		return err
+	}
 	select {
 	case err := <-errc:
 		return err
