@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parleyhq/parley/internal/store"
 )
@@ -155,6 +156,16 @@ func TestDemoShopPages(t *testing.T) {
 	if user["id"] != "local:anna@demo.parley" {
 		t.Errorf("widget JWT signs in %v, want local:anna@demo.parley", user["id"])
 	}
+	// Giulia opens Parley (a socket): the product page says she is there.
+	d.mustDial(t, d.login("giulia@demo.parley"), "")
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(anna.get("/shop/p/oak-table").Body, `data-availability="online"`) {
+		if time.Now().After(deadline) {
+			t.Fatal("the product page does not show the seller online after she connected")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	anna.get("/shop/p/drill-set").mustContain(t, `data-availability="offline"`)
 	anna.get("/shop/orders").mustContain(t, "ORD-1001", "ORD-1003", "ORD-1005", "Talk to the store", `&#34;kind&#34;:&#34;ticket&#34;,&#34;order&#34;:&#34;ORD-1001&#34;`)
 	if p := anna.get("/shop/orders/ORD-1002"); p.Status != 404 {
 		t.Errorf("Anna reads Marko's order: %d, want 404", p.Status)

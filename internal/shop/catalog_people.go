@@ -17,22 +17,22 @@ var demoPeople = []Person{
 
 var demoSellers = []Seller{
 	{ID: "bottega-rossi", Name: "Bottega Rossi", Email: "orders@bottega-rossi.example", Country: "Italia", Lang: "it",
-		About: "Falegnameria artigiana a Bergamo dal 1962: tavoli, sedie e arredi in legno massello su misura.",
+		About:   "Falegnameria artigiana a Bergamo dal 1962: tavoli, sedie e arredi in legno massello su misura.",
 		Members: []Member{{uid("giulia@demo.parley"), "owner"}, {uid("luca@demo.parley"), "sales_manager"}}},
 	{ID: "aegean-studio", Name: "Aegean Studio", Email: "hello@aegean-studio.example", Country: "Ελλάδα", Lang: "el",
-		About: "Στούντιο εσωτερικής αρχιτεκτονικής στην Αθήνα: μελέτες, φωτορεαλιστικές απεικονίσεις και επίβλεψη έργων, με την ώρα.",
+		About:   "Στούντιο εσωτερικής αρχιτεκτονικής στην Αθήνα: μελέτες, φωτορεαλιστικές απεικονίσεις και επίβλεψη έργων, με την ώρα.",
 		Members: []Member{{uid("nikos@demo.parley"), "owner"}}},
 	{ID: "sokol-tools", Name: "Sokol Tools", Email: "sales@sokol-tools.example", Country: "Россия", Lang: "ru",
-		About: "Профессиональный инструмент для мастерских и стройки: свёрла, ключи, измерительный инструмент.",
+		About:   "Профессиональный инструмент для мастерских и стройки: свёрла, ключи, измерительный инструмент.",
 		Members: []Member{{uid("elena@demo.parley"), "owner"}}},
 	{ID: "ceramica-solano", Name: "Cerámica Solano", Email: "ventas@ceramica-solano.example", Country: "España", Lang: "es",
-		About: "Azulejos y vajilla de cerámica hechos a mano en Talavera de la Reina, y colocación por horas.",
+		About:   "Azulejos y vajilla de cerámica hechos a mano en Talavera de la Reina, y colocación por horas.",
 		Members: []Member{{uid("carmen@demo.parley"), "owner"}}},
 	{ID: "kovac-digital", Name: "Kovač Digital", Email: "kontakt@kovac-digital.example", Country: "Srbija", Lang: "sr",
-		About: "Mali studio iz Novog Sada: izrada sajtova, internet prodavnica i održavanje, naplata po satu.",
+		About:   "Mali studio iz Novog Sada: izrada sajtova, internet prodavnica i održavanje, naplata po satu.",
 		Members: []Member{{uid("dragan@demo.parley"), "owner"}}},
 	{ID: "harbour-print", Name: "Harbour Print Co.", Email: "studio@harbour-print.example", Country: "United Kingdom", Lang: "en",
-		About: "A Bristol print shop: business cards, letterpress stationery and branded packaging, with design by the hour.",
+		About:   "A Bristol print shop: business cards, letterpress stationery and branded packaging, with design by the hour.",
 		Members: []Member{{uid("james@demo.parley"), "owner"}}},
 }
 

@@ -17,13 +17,15 @@ type pages struct {
 }
 
 var funcs = template.FuncMap{
-	"price":    formatPrice,
-	"amount":   formatAmount,
-	"parley":   parleyOpts,
-	"date":     func(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04") },
-	"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"lineSum":  func(price string, qty int) string { return centsString(mustCents(price) * int64(qty)) },
-	"kindName": func(k string) string { return map[string]string{"service": "Service, by the hour", "product": "Product"}[k] },
+	"price":   formatPrice,
+	"amount":  formatAmount,
+	"parley":  parleyOpts,
+	"date":    func(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04") },
+	"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"lineSum": func(price string, qty int) string { return centsString(mustCents(price) * int64(qty)) },
+	"kindName": func(k string) string {
+		return map[string]string{"service": "Service, by the hour", "product": "Product"}[k]
+	},
 }
 
 func parsePages() (*pages, error) {

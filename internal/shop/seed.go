@@ -12,7 +12,9 @@ import (
 // first start; their timelines reach Parley as order events.
 func seedOrders(now time.Time) []*Order {
 	day := 24 * time.Hour
-	at := func(days float64) time.Time { return now.Add(-time.Duration(days * float64(day))).Truncate(time.Second).UTC() }
+	at := func(days float64) time.Time {
+		return now.Add(-time.Duration(days * float64(day))).Truncate(time.Second).UTC()
+	}
 	ev := func(days ...float64) []OrderEvent {
 		types := []string{"paid", "shipped", "delivered", "completed"}
 		var out []OrderEvent

@@ -89,11 +89,11 @@ type QuoteAccepted struct {
 	Seller       string `json:"seller"`
 	Product      string `json:"product"`
 	Lines        []struct {
-		Title     string          `json:"title"`
-		Quantity  json.Number     `json:"quantity"`
-		Unit      string          `json:"unit"`
-		UnitPrice string          `json:"unit_price"`
-		Amount    string          `json:"amount"`
+		Title     string      `json:"title"`
+		Quantity  json.Number `json:"quantity"`
+		Unit      string      `json:"unit"`
+		UnitPrice string      `json:"unit_price"`
+		Amount    string      `json:"amount"`
 	} `json:"lines"`
 	Total Money `json:"total"`
 }
