@@ -106,7 +106,16 @@ type shopper struct {
 	c    *http.Client
 }
 
+// shopper is a browser that chose English (the tests read English pages).
 func (d *demoEnv) shopper() *shopper {
+	s := d.browser()
+	u, _ := url.Parse(d.srv.URL + "/shop/")
+	s.c.Jar.SetCookies(u, []*http.Cookie{{Name: "parley_shop_lang", Value: "en", Path: "/shop/"}})
+	return s
+}
+
+// browser is a shopper with no language chosen.
+func (d *demoEnv) browser() *shopper {
 	jar, _ := cookiejar.New(nil)
 	return &shopper{t: d.t, base: d.srv.URL, c: &http.Client{Jar: jar, Timeout: 15 * time.Second}}
 }
@@ -145,7 +154,7 @@ func (s *shopper) post(path string, form url.Values) page {
 func (s *shopper) signIn(email string) {
 	s.t.Helper()
 	p := s.post("/shop/signin", url.Values{"user": {"local:" + email}, "next": {"/shop/"}})
-	if p.Status != 200 || !strings.Contains(p.Body, "Sign out") {
+	if p.Status != 200 || !strings.Contains(p.Body, `action="/shop/signout"`) {
 		s.t.Fatalf("sign in %s: %d at %s", email, p.Status, p.URL)
 	}
 }

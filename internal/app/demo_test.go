@@ -187,6 +187,16 @@ func TestDemoShopPages(t *testing.T) {
 	}
 	giulia.get("/shop/orders").mustContain(t, "Orders received by my companies", "ORD-1001")
 
+	// Languages: the user's locale, a switch that sticks, Accept-Language.
+	annaIT := d.browser()
+	annaIT.signIn("anna@demo.parley")
+	annaIT.get("/shop/p/oak-table").mustContain(t, `<html lang="it">`, "Scrivi al venditore", "Chiedi un preventivo", `<h1 lang="it">Tavolo in rovere massello</h1>`)
+	annaIT.get("/shop/p/oak-table?lang=el").mustContain(t, `<html lang="el">`, "Συνομιλία με τον πωλητή", `aria-current="true">Ελληνικά`)
+	annaIT.get("/shop/orders").mustContain(t, `<html lang="el">`, "Μιλήστε με το κατάστημα", "ολοκληρώθηκε")
+	req, _ := http.NewRequest("GET", d.srv.URL+"/shop/", nil)
+	req.Header.Set("Accept-Language", "es-ES,es;q=0.9")
+	d.browser().do(req).mustContain(t, `<html lang="es">`, "Todos los productos y servicios")
+
 	// Anna's cookie with another user id or a changed signature is nobody.
 	u, _ := url.Parse(d.srv.URL + "/shop/")
 	var real *http.Cookie
@@ -265,7 +275,7 @@ func TestDemoCheckoutToTicket(t *testing.T) {
 		// Advance to completed from the order page.
 		for _, step := range []string{"paid", "shipped", "delivered", "completed"} {
 			p := marko.post("/shop/orders/"+tableOrder+"/advance", nil)
-			p.mustContain(t, "Order "+step+".")
+			p.mustContain(t, "Order "+tableOrder+": "+step+".")
 		}
 		final := marko.get("/shop/orders/" + tableOrder)
 		final.mustContain(t, "Talk to the store", `&#34;kind&#34;:&#34;ticket&#34;,&#34;order&#34;:&#34;`+tableOrder+`&#34;`)

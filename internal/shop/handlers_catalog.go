@@ -40,7 +40,7 @@ func (s *Shop) tree(id string, depth int) []treeNode {
 }
 
 func (s *Shop) home(w http.ResponseWriter, r *http.Request) {
-	v := s.newView(r, "Parley demo marketplace")
+	v := s.newView(w, r, "Parley demo marketplace")
 	all := make([]*Product, len(s.catalog.Products))
 	for i := range s.catalog.Products {
 		all[i] = &s.catalog.Products[i]
@@ -55,7 +55,10 @@ func (s *Shop) home(w http.ResponseWriter, r *http.Request) {
 
 func (s *Shop) searchPage(w http.ResponseWriter, r *http.Request) {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	v := s.newView(r, "Search: "+q)
+	v := s.newView(w, r, "Search")
+	if q != "" {
+		v.Title += ": " + q
+	}
 	v.Query = q
 	v.Data = map[string]any{"Results": s.cards(s.catalog.Search(q))}
 	s.render(w, http.StatusOK, "search", v)
@@ -67,7 +70,7 @@ func (s *Shop) categoryPage(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	v := s.newView(r, c.Name)
+	v := s.newView(w, r, c.Name)
 	v.Data = map[string]any{"Category": c, "Path": s.catalog.Path(c.ID), "Children": s.tree(c.ID, 3),
 		"Products": s.cards(s.catalog.InCategory(c.ID))}
 	s.render(w, http.StatusOK, "category", v)
@@ -79,7 +82,7 @@ func (s *Shop) sellerPage(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	v := s.newView(r, sel.Name)
+	v := s.newView(w, r, sel.Name)
 	v.WidgetSeller = sel.ID
 	v.Data = map[string]any{"Seller": sel, "Products": s.cards(s.catalog.OfSeller(sel.ID)), "Own": s.isMember(v.User, sel.ID)}
 	s.render(w, http.StatusOK, "seller", v)
@@ -103,7 +106,7 @@ func (s *Shop) productPage(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	v := s.newView(r, p.Title)
+	v := s.newView(w, r, p.Title)
 	v.WidgetProduct, v.WidgetSeller = p.ID, p.Seller
 	data := map[string]any{"Product": s.cards([]*Product{p})[0], "Seller": s.catalog.Seller(p.Seller), "Own": s.isMember(v.User, p.Seller)}
 	if v.User != nil && s.Ready() {
@@ -123,7 +126,7 @@ func (s *Shop) productPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Shop) signinPage(w http.ResponseWriter, r *http.Request) {
-	v := s.newView(r, "Sign in")
+	v := s.newView(w, r, "Sign in")
 	type who struct {
 		*Person
 		Companies []*Seller

@@ -83,7 +83,7 @@ func (s *Shop) cartPage(w http.ResponseWriter, r *http.Request) {
 	if u == nil {
 		return
 	}
-	v := s.newView(r, "Your cart")
+	v := s.newView(w, r, "Your cart")
 	v.Data = map[string]any{"Groups": s.cartGroups(u.ID)}
 	s.render(w, http.StatusOK, "cart", v)
 }
@@ -181,9 +181,10 @@ func (s *Shop) checkout(w http.ResponseWriter, r *http.Request) {
 		// The orders are the shop's: they reach Parley on the next sync.
 		s.log.Warn("shop: pushing orders to Parley", "err", err)
 	}
-	target := "/shop/orders?notice=" + url.QueryEscape("Thank you! Orders placed: "+strings.Join(ids, ", ")+".")
+	lang := s.lang(nil, r, u)
+	target := "/shop/orders?notice=" + url.QueryEscape(tr(lang, "Thank you! Orders placed: %s.", strings.Join(ids, ", ")))
 	if len(ids) == 1 {
-		target = "/shop/orders/" + ids[0] + "?notice=" + url.QueryEscape("Thank you! Your order is placed.")
+		target = "/shop/orders/" + ids[0] + "?notice=" + url.QueryEscape(tr(lang, "Thank you! Your order is placed."))
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther)
 }
@@ -242,7 +243,7 @@ func (s *Shop) ordersPage(w http.ResponseWriter, r *http.Request) {
 	}
 	newest(mine)
 	newest(received)
-	v := s.newView(r, "Orders")
+	v := s.newView(w, r, "Orders")
 	v.Data = map[string]any{"Mine": mine, "Received": received}
 	s.render(w, http.StatusOK, "orders", v)
 }
@@ -270,7 +271,8 @@ func (s *Shop) orderPage(w http.ResponseWriter, r *http.Request) {
 	if o == nil {
 		return
 	}
-	v := s.newView(r, "Order "+o.ID)
+	v := s.newView(w, r, "Order %s")
+	v.Title = v.T("Order %s", o.ID)
 	v.Data = s.viewOrder(*o, u)
 	s.render(w, http.StatusOK, "order", v)
 }
@@ -279,7 +281,7 @@ func (s *Shop) orderPage(w http.ResponseWriter, r *http.Request) {
 // completed), the way the shop's back office would, and tells Parley with
 // an order event.
 func (s *Shop) advance(w http.ResponseWriter, r *http.Request) {
-	_, o := s.findOrder(w, r)
+	u, o := s.findOrder(w, r)
 	if o == nil {
 		return
 	}
@@ -304,5 +306,6 @@ func (s *Shop) advance(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusBadGateway, "The order moved on in the shop but Parley could not be told yet; it will be on the next try.", err)
 		return
 	}
-	http.Redirect(w, r, "/shop/orders/"+o.ID+"?notice="+url.QueryEscape("Order "+next+"."), http.StatusSeeOther)
+	lang := s.lang(nil, r, u)
+	http.Redirect(w, r, "/shop/orders/"+o.ID+"?notice="+url.QueryEscape(tr(lang, "Order %s: %s.", o.ID, statusName(lang, next))), http.StatusSeeOther)
 }

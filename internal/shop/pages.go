@@ -26,6 +26,9 @@ var funcs = template.FuncMap{
 	"kindName": func(k string) string {
 		return map[string]string{"service": "Service, by the hour", "product": "Product"}[k]
 	},
+	// Bound to the page's language at render time.
+	"t":      func(text string, args ...any) string { return tr("en", text, args...) },
+	"status": func(st string) string { return st },
 }
 
 func parsePages() (*pages, error) {
@@ -50,6 +53,8 @@ func parsePages() (*pages, error) {
 
 // view is what every page gets; Data is the page's own.
 type view struct {
+	Lang       string
+	LangLinks  []langLink
 	Title      string
 	User       *Person
 	Companies  []*Seller
@@ -68,10 +73,29 @@ type view struct {
 	Data          any
 }
 
-// newView fills the parts of a page that depend on who is signed in.
-func (s *Shop) newView(r *http.Request, title string) *view {
-	v := &view{Title: title, User: s.currentUser(r), Industries: s.catalog.Children(""), Path: r.URL.RequestURI(),
+type langLink struct {
+	Tag, Name, URL string
+	Current        bool
+}
+
+// T translates a text of the shop into the page's language.
+func (v *view) T(text string, args ...any) string { return tr(v.Lang, text, args...) }
+
+// newView fills the parts of a page that depend on who is signed in and
+// on the language; title is translated when the shop has it.
+func (s *Shop) newView(w http.ResponseWriter, r *http.Request, title string) *view {
+	v := &view{User: s.currentUser(r), Industries: s.catalog.Children(""), Path: r.URL.RequestURI(),
 		Notice: r.URL.Query().Get("notice")}
+	v.Lang = s.lang(w, r, v.User)
+	v.Title = v.T(title)
+	for _, l := range Languages {
+		u := *r.URL
+		q := u.Query()
+		q.Del("notice")
+		q.Set("lang", l.Tag)
+		u.RawQuery = q.Encode()
+		v.LangLinks = append(v.LangLinks, langLink{Tag: l.Tag, Name: l.Name, URL: u.RequestURI(), Current: l.Tag == v.Lang})
+	}
 	if v.User == nil {
 		return v
 	}
@@ -93,7 +117,13 @@ func (s *Shop) newView(r *http.Request, title string) *view {
 }
 
 func (s *Shop) render(w http.ResponseWriter, status int, name string, v *view) {
-	t := s.pages.byName[name]
+	t, err := s.pages.byName[name].Clone()
+	if err != nil {
+		s.log.Error("shop page", "page", name, "err", err)
+		http.Error(w, "page error", http.StatusInternalServerError)
+		return
+	}
+	t.Funcs(template.FuncMap{"t": v.T, "status": func(st string) string { return statusName(v.Lang, st) }})
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
 		s.log.Error("shop page", "page", name, "err", err)
@@ -107,7 +137,7 @@ func (s *Shop) render(w http.ResponseWriter, status int, name string, v *view) {
 }
 
 func (s *Shop) notFound(w http.ResponseWriter, r *http.Request) {
-	v := s.newView(r, "Not found")
+	v := s.newView(w, r, "Not found")
 	s.render(w, http.StatusNotFound, "notfound", v)
 }
 
@@ -116,8 +146,8 @@ func (s *Shop) fail(w http.ResponseWriter, r *http.Request, status int, msg stri
 	if err != nil {
 		s.log.Warn("shop request failed", "path", r.URL.Path, "err", err)
 	}
-	v := s.newView(r, "Something went wrong")
-	v.Data = msg
+	v := s.newView(w, r, "Something went wrong")
+	v.Data = v.T(msg)
 	s.render(w, status, "error", v)
 }
 

@@ -20,7 +20,7 @@
     if (!badge || !P || typeof P.onUnread !== "function") return;
     P.onUnread(function (n) {
       badge.hidden = !n;
-      badge.textContent = n ? n + " unread" : "";
+      badge.textContent = n ? n + " " + (badge.getAttribute("data-label") || "unread") : "";
     });
   });
 })();
