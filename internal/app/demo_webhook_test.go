@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -112,6 +114,12 @@ func TestDemoWebhookAndRestart(t *testing.T) {
 		// at the new address (on the same address it keeps the old one).
 		d.stop()
 		d2 := startDemo(t, d.dir, d.dbURL)
+		if d2.app.Config.HostAPIKey != d.app.Config.HostAPIKey || d2.app.Config.SSOSecret != d.app.Config.SSOSecret {
+			t.Error("the generated demo keys changed across a restart")
+		}
+		if fi, err := os.Stat(filepath.Join(d.dir, "demo-keys.json")); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("demo-keys.json: %v, %v; want mode 0600", fi, err)
+		}
 		hook2 := shopState(t, d.dir)["webhook"].(map[string]any)
 		if hook2["url"] != d2.srv.URL+"/shop/webhooks/parley" || hook2["secret"] == secret {
 			t.Errorf("webhook after a restart on another port = %v, want a new registration", hook2)
