@@ -105,6 +105,9 @@ func newCatalog(people []Person, sellers []Seller, cats []Category, products []P
 		}
 		for _, cat := range c.Path(p.Category) {
 			parts = append(parts, cat.Name)
+			for _, n := range categoryNames[cat.ID] {
+				parts = append(parts, n)
+			}
 		}
 		c.search[p.ID] = fold(strings.Join(parts, " "))
 	}

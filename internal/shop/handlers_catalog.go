@@ -71,6 +71,7 @@ func (s *Shop) categoryPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := s.newView(w, r, c.Name)
+	v.Title = categoryName(v.Lang, c)
 	v.Data = map[string]any{"Category": c, "Path": s.catalog.Path(c.ID), "Children": s.tree(c.ID, 3),
 		"Products": s.cards(s.catalog.InCategory(c.ID))}
 	s.render(w, http.StatusOK, "category", v)

@@ -29,6 +29,7 @@ var funcs = template.FuncMap{
 	// Bound to the page's language at render time.
 	"t":      func(text string, args ...any) string { return tr("en", text, args...) },
 	"status": func(st string) string { return st },
+	"cat":    func(c *Category) string { return c.Name },
 }
 
 func parsePages() (*pages, error) {
@@ -123,7 +124,8 @@ func (s *Shop) render(w http.ResponseWriter, status int, name string, v *view) {
 		http.Error(w, "page error", http.StatusInternalServerError)
 		return
 	}
-	t.Funcs(template.FuncMap{"t": v.T, "status": func(st string) string { return statusName(v.Lang, st) }})
+	t.Funcs(template.FuncMap{"t": v.T, "status": func(st string) string { return statusName(v.Lang, st) },
+		"cat": func(c *Category) string { return categoryName(v.Lang, c) }})
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
 		s.log.Error("shop page", "page", name, "err", err)

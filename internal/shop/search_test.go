@@ -149,3 +149,23 @@ func TestCents(t *testing.T) {
 		}
 	}
 }
+
+func TestSearchTranslatedCategories(t *testing.T) {
+	c := DemoCatalog()
+	for q, want := range map[string]string{"mobili": "oak-table", "плитка": "talavera-tiles", "ιστοσελιδες": "website", "nameštaj": "walnut-chair", "vizit": "business-cards"} {
+		if got := ids(c.Search(q)); !slices.Contains(got, want) {
+			t.Errorf("Search(%q) = %v, want %s", q, got, want)
+		}
+	}
+	for _, cat := range c.Categories {
+		row, ok := categoryNames[cat.ID]
+		if !ok {
+			t.Errorf("category %s has no translations", cat.ID)
+		}
+		for i, n := range row {
+			if n == "" {
+				t.Errorf("category %s: translation %d missing", cat.ID, i)
+			}
+		}
+	}
+}
