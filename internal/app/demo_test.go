@@ -176,7 +176,10 @@ func TestDemoShopPages(t *testing.T) {
 	giulia.signIn("giulia@demo.parley")
 	own := giulia.get("/shop/p/oak-table")
 	own.mustContain(t, `action="/auth/sso"`, `name="next" value="/app/"`, "Open my inbox", "This is your company")
-	own.mustNotContain(t, "Chat with the seller")
+	own.mustNotContain(t, "Chat with the seller", "Add to cart")
+	if p := giulia.post("/shop/cart/add", url.Values{"product": {"oak-table"}, "quantity": {"1"}}); p.Status != 422 {
+		t.Errorf("a seller buys from her own company: %d, want 422", p.Status)
+	}
 	m = inboxJWT.FindStringSubmatch(own.Body)
 	if m == nil {
 		t.Fatal("no inbox JWT for the seller")

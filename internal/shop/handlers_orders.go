@@ -99,6 +99,10 @@ func (s *Shop) cartAdd(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusUnprocessableEntity, "Choose a product and a quantity from 1 to 999.", nil)
 		return
 	}
+	if s.isMember(u, p.Seller) {
+		s.fail(w, r, http.StatusUnprocessableEntity, "Your own company sells this.", nil)
+		return
+	}
 	if err := s.addToCart(u.ID, CartLine{Product: p.ID, Quantity: qty}); err != nil {
 		s.fail(w, r, http.StatusInternalServerError, "The cart could not be saved.", err)
 		return

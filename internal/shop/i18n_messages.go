@@ -116,6 +116,7 @@ var messages = map[string][5]string{
 	"Back to the shop":                  {"Torna al negozio", "Volver a la tienda", "Вернуться в магазин", "Επιστροφή στο κατάστημα", "Nazad u prodavnicu"},
 	"Not found":                         {"Non trovato", "No encontrado", "Не найдено", "Δεν βρέθηκε", "Nije pronađeno"},
 	"There is nothing at this address.": {"Non c'è niente a questo indirizzo.", "No hay nada en esta dirección.", "По этому адресу ничего нет.", "Δεν υπάρχει τίποτα σε αυτή τη διεύθυνση.", "Na ovoj adresi nema ničega."},
+	"Your own company sells this.":      {"Questo lo vende la tua azienda.", "Esto lo vende su propia empresa.", "Это продаёт ваша компания.", "Αυτό το πουλά η εταιρεία σας.", "Ovo prodaje vaša firma."},
 	"Choose one of the demo users.":     {"Scegli uno degli utenti demo.", "Elija uno de los usuarios de demostración.", "Выберите одного из демо-пользователей.", "Διαλέξτε έναν από τους χρήστες επίδειξης.", "Izaberite jednog od demo korisnika."},
 	"Choose a product and a quantity from 1 to 999.": {"Scegli un prodotto e una quantità da 1 a 999.", "Elija un producto y una cantidad de 1 a 999.", "Выберите товар и количество от 1 до 999.",
 		"Διαλέξτε προϊόν και ποσότητα από 1 έως 999.", "Izaberite proizvod i količinu od 1 do 999."},

@@ -87,6 +87,7 @@ func (s *Shop) Start(ctx context.Context, parleyURL string) error {
 			s.ready.Store(true)
 			s.log.Info("demo shop seeded through the host API", "parley", s.client.base,
 				"products", len(s.catalog.Products), "sellers", len(s.catalog.Sellers))
+			go s.resync(ctx, 30*time.Second)
 			return nil
 		}
 		var ae *apiError
@@ -100,6 +101,23 @@ func (s *Shop) Start(ctx context.Context, parleyURL string) error {
 		}
 	}
 	return fmt.Errorf("shop: seeding Parley: %w", err)
+}
+
+// resync pushes, every interval until ctx ends, the orders and events that
+// could not reach Parley when they were made (Parley was down, a timeout).
+func (s *Shop) resync(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.syncOrders(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("shop: pushing pending orders to Parley", "err", err)
+			}
+		}
+	}
 }
 
 // Ready tells whether the shop has pushed its data to Parley.
