@@ -85,7 +85,11 @@ func (s *Shop) sellerPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v := s.newView(w, r, sel.Name)
 	v.WidgetSeller = sel.ID
-	v.Data = map[string]any{"Seller": sel, "Products": s.cards(s.catalog.OfSeller(sel.ID)), "Own": s.isMember(v.User, sel.ID)}
+	data := map[string]any{"Seller": sel, "Products": s.cards(s.catalog.OfSeller(sel.ID)), "Own": s.isMember(v.User, sel.ID)}
+	if a, ok := s.availability(r, v.User, sellerAvailability(sel.ID)); ok {
+		data["Availability"] = a
+	}
+	v.Data = data
 	s.render(w, http.StatusOK, "seller", v)
 }
 
@@ -110,20 +114,28 @@ func (s *Shop) productPage(w http.ResponseWriter, r *http.Request) {
 	v := s.newView(w, r, p.Title)
 	v.WidgetProduct, v.WidgetSeller = p.ID, p.Seller
 	data := map[string]any{"Product": s.cards([]*Product{p})[0], "Seller": s.catalog.Seller(p.Seller), "Own": s.isMember(v.User, p.Seller)}
-	if v.User != nil && s.Ready() {
-		// Availability needs a signed-in user's Parley session; a slow or
-		// failing Parley leaves the line out rather than the page.
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		a, err := s.client.availability(ctx, v.User, p.ID)
-		cancel()
-		if err == nil {
-			data["Availability"] = a
-		} else {
-			s.log.Warn("shop: availability", "product", p.ID, "err", err)
-		}
+	if a, ok := s.availability(r, v.User, productAvailability(p.ID)); ok {
+		data["Availability"] = a
 	}
 	v.Data = data
 	s.render(w, http.StatusOK, "product", v)
+}
+
+// availability asks Parley as the signed-in person. Signed out there is
+// no token to ask with; a slow or failing Parley leaves the line out rather
+// than the page.
+func (s *Shop) availability(r *http.Request, p *Person, path string) (Availability, bool) {
+	if p == nil || !s.Ready() {
+		return Availability{}, false
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	a, err := s.client.availability(ctx, p, path)
+	if err != nil {
+		s.log.Warn("shop: availability", "path", path, "err", err)
+		return Availability{}, false
+	}
+	return a, true
 }
 
 func (s *Shop) signinPage(w http.ResponseWriter, r *http.Request) {

@@ -15,6 +15,7 @@ var messages = map[string][5]string{
 	"Orders":        {"Ordini", "Pedidos", "Заказы", "Παραγγελίες", "Porudžbine"},
 	"Cart":          {"Carrello", "Carrito", "Корзина", "Καλάθι", "Korpa"},
 	"unread":        {"non letti", "sin leer", "непрочитанных", "μη αναγνωσμένα", "nepročitano"},
+	"My messages":   {"I miei messaggi", "Mis mensajes", "Мои сообщения", "Τα μηνύματά μου", "Moje poruke"},
 	"Open my inbox": {"Apri la mia casella", "Abrir mi bandeja", "Открыть мои сообщения", "Άνοιγμα εισερχομένων", "Otvori moje poruke"},
 	"Sign out":      {"Esci", "Cerrar sesión", "Выйти", "Αποσύνδεση", "Odjava"},
 	"Sign in":       {"Accedi", "Iniciar sesión", "Войти", "Σύνδεση", "Prijava"},

@@ -123,6 +123,14 @@ func (c *parleyClient) forgetToken(userID string) {
 	c.mu.Unlock()
 }
 
+func productAvailability(id string) string {
+	return "/api/v1/products/" + url.PathEscape(id) + "/availability"
+}
+
+func sellerAvailability(id string) string {
+	return "/api/v1/organizations/" + url.PathEscape(id) + "/availability"
+}
+
 // Availability is what Parley tells about a seller's people being there.
 type Availability struct {
 	Status string `json:"status"` // online, away, offline
@@ -131,15 +139,16 @@ type Availability struct {
 }
 
 // availability asks Parley, as the signed-in person, whether the product's
-// seller (or its agents) are there.
-func (c *parleyClient) availability(ctx context.Context, p *Person, productID string) (Availability, error) {
+// seller (or its agents) are there; path is the product's or the
+// company's availability endpoint.
+func (c *parleyClient) availability(ctx context.Context, p *Person, path string) (Availability, error) {
 	var a Availability
 	for attempt := 0; attempt < 2; attempt++ {
 		token, err := c.userToken(ctx, p)
 		if err != nil {
 			return a, err
 		}
-		err = c.do(ctx, http.MethodGet, "/api/v1/products/"+url.PathEscape(productID)+"/availability", token, nil, &a)
+		err = c.do(ctx, http.MethodGet, path, token, nil, &a)
 		if ae, ok := err.(*apiError); ok && ae.Status == http.StatusUnauthorized {
 			c.forgetToken(p.ID) // the session was revoked (logout): sign in again
 			continue
