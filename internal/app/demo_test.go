@@ -167,6 +167,8 @@ func TestDemoShopPages(t *testing.T) {
 	}
 	anna.get("/shop/p/drill-set").mustContain(t, `data-availability="offline"`)
 	anna.get("/shop/s/bottega-rossi").mustContain(t, `data-availability="online"`)
+	// Furniture assembly is Luca's (its agent), and Luca is not there.
+	anna.get("/shop/p/furniture-assembly").mustContain(t, `data-availability="offline"`)
 	anna.get("/shop/s/sokol-tools").mustContain(t, `data-availability="offline"`, "My messages")
 	anna.get("/shop/orders").mustContain(t, "ORD-1001", "ORD-1003", "ORD-1005", "Talk to the store", `&#34;kind&#34;:&#34;ticket&#34;,&#34;order&#34;:&#34;ORD-1001&#34;`)
 	if p := anna.get("/shop/orders/ORD-1002"); p.Status != 404 {

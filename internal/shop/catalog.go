@@ -62,6 +62,9 @@ type Product struct {
 	Category    string // a leaf of the tree
 	Price       Money
 	Description string
+	// Agents answer for this product (the seller's members otherwise): the
+	// product page's availability is theirs.
+	Agents []string
 }
 
 // Catalog is the shop's data with its indexes.

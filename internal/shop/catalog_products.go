@@ -26,7 +26,8 @@ var demoProducts = []Product{
 		Description: "Panca 120 cm con vano portascarpe, rovere spazzolato."},
 	{ID: "furniture-assembly", Seller: "bottega-rossi", Kind: "service", Title: "Montaggio mobili a domicilio", Lang: "it", Code: "BR-SRV-MNT",
 		Tags: tags("montaggio", "assembly", "consegna"), Category: "assembly", Price: eur("45.00", "hour"),
-		Description: "Consegna al piano e montaggio dei nostri arredi in Lombardia; si paga il tempo effettivo, minimo un'ora."},
+		Description: "Consegna al piano e montaggio dei nostri arredi in Lombardia; si paga il tempo effettivo, minimo un'ora.",
+		Agents:      []string{uid("luca@demo.parley")}},
 
 	// Aegean Studio (el): interior design by the hour.
 	{ID: "interior-design", Seller: "aegean-studio", Kind: "service", Title: "Σχεδιασμός εσωτερικών χώρων", Lang: "el", Code: "AS-ID",

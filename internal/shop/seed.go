@@ -74,6 +74,7 @@ func (s *Shop) seed(ctx context.Context) error {
 		if err := c.host(ctx, http.MethodPut, "products/"+url.PathEscape(p.ID), map[string]any{
 			"seller": p.Seller, "kind": p.Kind, "title": p.Title, "code": p.Code, "tags": p.Tags,
 			"category": s.catalog.CategoryNames(p.Category), "price": p.Price, "url": s.cfg.PublicURL + "/shop/p/" + p.ID,
+			"agents": nonNil(p.Agents),
 		}, nil); err != nil {
 			return err
 		}
@@ -168,4 +169,11 @@ func (s *Shop) pushOrder(ctx context.Context, o Order) error {
 		}
 		return nil
 	})
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
