@@ -180,7 +180,8 @@ func (s *Shop) sign(v string) string {
 }
 
 func (s *Shop) setUser(w http.ResponseWriter, r *http.Request, p *Person) {
-	c := &http.Cookie{Name: userCookie, Path: "/shop/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil}
+	c := &http.Cookie{Name: userCookie, Path: "/shop/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: r.TLS != nil || strings.HasPrefix(s.cfg.PublicURL, "https://")}
 	if p == nil {
 		c.MaxAge = -1
 	} else {
