@@ -197,7 +197,7 @@ func TestDemoShopPages(t *testing.T) {
 	// Languages: the user's locale, a switch that sticks, Accept-Language.
 	annaIT := d.browser()
 	annaIT.signIn("anna@demo.parley")
-	annaIT.get("/shop/p/oak-table").mustContain(t, `<html lang="it">`, "Scrivi al venditore", "Tavoli da pranzo", "Chiedi un preventivo", `<h1 lang="it">Tavolo in rovere massello</h1>`)
+	annaIT.get("/shop/p/oak-table").mustContain(t, `<html lang="it">`, "Scrivi al venditore", "Tavoli da pranzo", "€1250.00 / pezzo", "Chiedi un preventivo", `<h1 lang="it">Tavolo in rovere massello</h1>`)
 	annaIT.get("/shop/p/oak-table?lang=el").mustContain(t, `<html lang="el">`, "Συνομιλία με τον πωλητή", `aria-current="true">Ελληνικά`)
 	annaIT.get("/shop/orders").mustContain(t, `<html lang="el">`, "Μιλήστε με το κατάστημα", "ολοκληρώθηκε")
 	req, _ := http.NewRequest("GET", d.srv.URL+"/shop/", nil)

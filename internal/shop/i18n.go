@@ -85,6 +85,16 @@ func langIndex(lang string) int {
 	return -1
 }
 
+// unitName translates a price unit.
+func unitName(lang, unit string) string {
+	if i := langIndex(lang); i >= 0 {
+		if row, ok := messages["unit:"+unit]; ok && row[i] != "" {
+			return row[i]
+		}
+	}
+	return unit
+}
+
 // statusName translates an order status.
 func statusName(lang, status string) string {
 	if langIndex(lang) < 0 || messages["status:"+status][langIndex(lang)] == "" {
@@ -102,7 +112,7 @@ func init() {
 	}
 	for k, row := range messages {
 		for i, v := range row {
-			if strings.Count(v, "%") != strings.Count(k, "%") && !strings.HasPrefix(k, "status:") {
+			if strings.Count(v, "%") != strings.Count(k, "%") {
 				panic(fmt.Sprintf("shop: translation %d of %q has other verbs", i, k))
 			}
 		}

@@ -122,6 +122,15 @@ var messages = map[string][5]string{
 	"Choose a product and a quantity from 1 to 999.": {"Scegli un prodotto e una quantità da 1 a 999.", "Elija un producto y una cantidad de 1 a 999.", "Выберите товар и количество от 1 до 999.",
 		"Διαλέξτε προϊόν και ποσότητα από 1 έως 999.", "Izaberite proizvod i količinu od 1 do 999."},
 
+	"unit:piece":     {"pezzo", "unidad", "шт.", "τεμάχιο", "komad"},
+	"unit:hour":      {"ora", "hora", "час", "ώρα", "sat"},
+	"unit:set":       {"set", "juego", "набор", "σετ", "set"},
+	"unit:m²":        {"m²", "m²", "м²", "m²", "m²"},
+	"unit:card":      {"biglietto", "tarjeta", "открытка", "κάρτα", "čestitka"},
+	"unit:box":       {"scatola", "caja", "коробка", "κουτί", "kutija"},
+	"unit:label":     {"etichetta", "etiqueta", "этикетка", "ετικέτα", "etiketa"},
+	"unit:250 cards": {"250 biglietti", "250 tarjetas", "250 визиток", "250 κάρτες", "250 vizit karata"},
+
 	"status:placed":    {"effettuato", "realizado", "оформлен", "καταχωρίστηκε", "primljena"},
 	"status:paid":      {"pagato", "pagado", "оплачен", "πληρώθηκε", "plaćena"},
 	"status:shipped":   {"spedito", "enviado", "отправлен", "απεστάλη", "poslata"},

@@ -96,3 +96,23 @@ func TestPagesParse(t *testing.T) {
 		}
 	}
 }
+
+func TestUnitsTranslated(t *testing.T) {
+	for _, p := range DemoCatalog().Products {
+		row, ok := messages["unit:"+p.Price.Unit]
+		if !ok {
+			t.Errorf("product %s: unit %q has no translations", p.ID, p.Price.Unit)
+		}
+		for i, v := range row {
+			if v == "" {
+				t.Errorf("unit %q: translation %d missing", p.Price.Unit, i)
+			}
+		}
+	}
+	if got := unitName("ru", "hour"); got != "час" {
+		t.Errorf("unitName(ru, hour) = %q", got)
+	}
+	if got := unitName("en", "hour"); got != "hour" {
+		t.Errorf("unitName(en, hour) = %q", got)
+	}
+}

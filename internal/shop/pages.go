@@ -30,6 +30,7 @@ var funcs = template.FuncMap{
 	"t":      func(text string, args ...any) string { return tr("en", text, args...) },
 	"status": func(st string) string { return st },
 	"cat":    func(c *Category) string { return c.Name },
+	"unit":   func(u string) string { return u },
 }
 
 func parsePages() (*pages, error) {
@@ -124,7 +125,9 @@ func (s *Shop) render(w http.ResponseWriter, status int, name string, v *view) {
 		return
 	}
 	t.Funcs(template.FuncMap{"t": v.T, "status": func(st string) string { return statusName(v.Lang, st) },
-		"cat": func(c *Category) string { return categoryName(v.Lang, c) }})
+		"cat":   func(c *Category) string { return categoryName(v.Lang, c) },
+		"unit":  func(u string) string { return unitName(v.Lang, u) },
+		"price": func(m Money) string { m.Unit = unitName(v.Lang, m.Unit); return formatPrice(m) }})
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
 		s.log.Error("shop page", "page", name, "err", err)
