@@ -20,7 +20,7 @@ var funcs = template.FuncMap{
 	"price":   formatPrice,
 	"amount":  formatAmount,
 	"parley":  parleyOpts,
-	"date":    func(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04") },
+	"date":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"lineSum": func(price string, qty int) string { return centsString(mustCents(price) * int64(qty)) },
 	"kindName": func(k string) string {
