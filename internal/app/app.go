@@ -205,7 +205,7 @@ func (a *App) Serve(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(a.listener) }()
 	a.Log.Info("parley listening", "addr", a.Addr(), "database", string(a.DB.Dialect), "base_url", a.Config.BaseURL)
-	if err := a.startDemo(ctx); err != nil {
+	if err := a.startDemo(ctx); err != nil && ctx.Err() == nil {
 		a.Log.Error("demo shop could not seed Parley", "err", err)
 		a.server.Close()
 		return err
