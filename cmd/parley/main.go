@@ -83,11 +83,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if cfg.Demo {
-		accounts, err := demo.Seed(ctx, a)
-		if err != nil {
-			return fmt.Errorf("demo seed: %w", err)
-		}
-		demo.PrintAccounts(stdout, cfg.BaseURL, accounts)
+		demo.PrintAccounts(stdout, cfg.BaseURL, a.DemoAccounts)
 	}
 	return a.Serve(ctx)
 }

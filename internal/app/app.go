@@ -18,6 +18,7 @@ import (
 	"github.com/parleyhq/parley/internal/bus"
 	"github.com/parleyhq/parley/internal/catalog"
 	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/demo"
 	"github.com/parleyhq/parley/internal/httpapi"
 	"github.com/parleyhq/parley/internal/identity"
 	"github.com/parleyhq/parley/internal/mail"
@@ -26,6 +27,7 @@ import (
 	"github.com/parleyhq/parley/internal/push"
 	"github.com/parleyhq/parley/internal/realtime"
 	"github.com/parleyhq/parley/internal/settings"
+	"github.com/parleyhq/parley/internal/shop"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -45,6 +47,10 @@ type App struct {
 	Push          *push.Service
 	Settings      *settings.Service
 	Marketplace   parley.Marketplace // the default marketplace
+	// Shop is the demo marketplace (--demo), a host of this Parley mounted
+	// at /shop/; DemoAccounts are its people's local accounts.
+	Shop         *shop.Shop
+	DemoAccounts []demo.Account
 
 	listener net.Listener
 	server   *http.Server
@@ -56,6 +62,12 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	a := &App{Config: cfg, Log: slog.New(slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: level}))}
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("--data %s: %w", cfg.DataDir, err)
+	}
+	if cfg.Demo {
+		if err := ensureDemoKeys(&cfg); err != nil {
+			return nil, err
+		}
+		a.Config = cfg
 	}
 	db, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL, Dir: cfg.DataDir, Log: a.Log})
 	if err != nil {
@@ -103,6 +115,12 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	a.Conversations = conversation.NewService(db, a.Bus, hooks{notifier, a.Push}, attachmentStore{})
 	a.Hub = realtime.NewHub(a.Conversations, a.Identity, a.Bus, a.Log)
 	a.Hub.Presence = presence
+	if cfg.Demo {
+		if err := a.openDemo(ctx); err != nil {
+			a.Close()
+			return nil, fmt.Errorf("demo: %w", err)
+		}
+	}
 	return a, nil
 }
 
@@ -151,7 +169,13 @@ func (a *App) Handler() http.Handler {
 	if box, ok := a.Mailer.(*mail.DevMailbox); ok {
 		api.Mails = box
 	}
-	return api.Handler()
+	if a.Shop == nil {
+		return api.Handler()
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/shop/", a.Shop.Handler())
+	mux.Handle("/", api.Handler())
+	return mux
 }
 
 // Listen opens the listening socket (so that tests can use port 0).
@@ -194,6 +218,11 @@ func (a *App) Serve(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(a.listener) }()
 	a.Log.Info("parley listening", "addr", a.Addr(), "database", string(a.DB.Dialect), "base_url", a.Config.BaseURL)
+	if err := a.startDemo(ctx); err != nil && ctx.Err() == nil {
+		a.Log.Error("demo shop could not seed Parley", "err", err)
+		a.server.Close()
+		return err
+	}
 	select {
 	case err := <-errc:
 		return err
