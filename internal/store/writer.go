@@ -357,11 +357,20 @@ func (w *writer) runOnce(batch []*writeReq) (rerun bool, err error) {
 	return false, nil
 }
 
-// nextChange takes the batch's change number (a statement prepared once on
-// SQLite: it runs for every batch).
+// nextChange takes the batch's change number. It runs for every batch: on
+// SQLite as two prepared statements, since SQLite runs RETURNING as a
+// trigger program into a temporary table.
 func nextChange(tx *Tx) (int64, error) {
 	var change int64
-	if err := tx.QueryRow(`UPDATE counters SET value = value + 1 WHERE name = 'change' RETURNING value`).Scan(&change); err != nil {
+	var err error
+	if tx.dialect() == SQLite {
+		if _, err = tx.Exec(`UPDATE counters SET value = value + 1 WHERE name = 'change'`); err == nil {
+			err = tx.QueryRow(`SELECT value FROM counters WHERE name = 'change'`).Scan(&change)
+		}
+	} else {
+		err = tx.QueryRow(`UPDATE counters SET value = value + 1 WHERE name = 'change' RETURNING value`).Scan(&change)
+	}
+	if err != nil {
 		return 0, fmt.Errorf("change counter: %w", err)
 	}
 	return change, nil
