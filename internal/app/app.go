@@ -93,8 +93,12 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 		a.Close()
 		return nil, err
 	}
-	blobs, err := blob.NewDisk(filepath.Join(cfg.DataDir, "files"))
-	if err != nil {
+	// Attachment contents: files in the data dir on SQLite; on PostgreSQL in
+	// the database, so that every node serves what any node stored.
+	var blobs blob.Store
+	if db.Dialect == store.Postgres {
+		blobs = blob.NewPostgres(db.Pool())
+	} else if blobs, err = blob.NewDisk(filepath.Join(cfg.DataDir, "files")); err != nil {
 		a.Close()
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"bytes"
 	"fmt"
 	"net"
 	"strconv"
@@ -228,6 +229,16 @@ func TestCluster(t *testing.T) {
 	manager.want("resync", nil)
 	// The bus works again: messages arrive live on the other node.
 	buyer.want("message.created", func(d map[string]any) bool { return d["id"] == back["id"] })
+
+	// An attachment uploaded through node A is served by node B (its
+	// content is in the database, not on A's disk).
+	png := pngBytes()
+	att := a.upload(w.buyer, "photo.png", png)
+	a.must(201, "POST", "/api/v1/conversations/"+id+"/messages", w.buyer,
+		map[string]any{"client_id": "cl-att", "body": "", "attachments": []string{att["id"].(string)}})
+	if r := b.call("GET", "/api/v1/attachments/"+att["id"].(string), w.manager, nil); r.Status != 200 || !bytes.Equal(r.Body, png) {
+		t.Errorf("attachment through node B = %d, %d bytes; want 200 and the %d bytes uploaded through A", r.Status, len(r.Body), len(png))
+	}
 }
 
 // liveAcrossNodes: the first message (buyer via A) and the answer (manager

@@ -279,3 +279,12 @@ func Micros(t time.Time) int64 { return t.UnixMicro() }
 
 // FromMicros converts stored unix microseconds to a UTC time.
 func FromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+// Pool is the PostgreSQL connection pool, for parts that keep their own
+// tables there (the blob store); nil on SQLite.
+func (db *DB) Pool() *sql.DB {
+	if db.Dialect != Postgres {
+		return nil
+	}
+	return db.write
+}
