@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -39,6 +40,36 @@ func TestUnreadDigest(t *testing.T) {
 		}
 		if count != 1 {
 			t.Errorf("owner got %d digests, want 1", count)
+		}
+	})
+}
+
+// TestMailLanguages: mails are written in the recipient's language: their
+// own setting first, then the locale the host gave them, with the
+// language's plural forms.
+func TestMailLanguages(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		w := e.seed()
+		// The owner chose Italian; the host says the buyer speaks Russian.
+		e.must(200, "PATCH", "/api/v1/me/settings", w.owner, map[string]any{"locale": "it"})
+		e.must(200, "PUT", "/api/v1/host/users/buyer", testAPIKey, map[string]any{"email": "buyer@example.com", "name": "Buyer", "locale": "ru-RU"})
+
+		st := e.must(201, "POST", "/api/v1/conversations", w.buyer, map[string]any{"kind": "chat", "seller": "acme", "subject": "Trapano", "message": msg("l-1", "uno")})
+		id := st["conversation"].(map[string]any)["id"].(string)
+		m := e.waitMail(t, "owner@example.com", "Nuova conversazione da Buyer: Trapano")
+		if !strings.Contains(m.Text, "Ciao Owner,") || !strings.Contains(m.Text, "/app/c/"+id) || !strings.Contains(m.Text, "/app/settings") {
+			t.Errorf("Italian new conversation mail = %q", m.Text)
+		}
+		e.must(201, "POST", "/api/v1/conversations/"+id+"/messages", w.buyer, msg("l-2", "due"))
+		e.waitMail(t, "owner@example.com", "2 messaggi non letti: Trapano")
+
+		// Three unread answers for the buyer: Russian's "few" form.
+		for i := 3; i <= 5; i++ {
+			e.must(201, "POST", "/api/v1/conversations/"+id+"/messages", w.manager, msg(fmt.Sprint("l-", i), "ответ"))
+		}
+		m = e.waitMail(t, "buyer@example.com", "3 непрочитанных сообщения: Trapano")
+		if !strings.Contains(m.Text, "Здравствуйте, Buyer!") {
+			t.Errorf("Russian digest = %q", m.Text)
 		}
 	})
 }

@@ -142,8 +142,11 @@ type cachedDelay struct {
 }
 
 func (n *Notifier) link(convID int64) string {
-	return fmt.Sprintf("%s/app/conversations/%d", n.baseURL, convID)
+	return fmt.Sprintf("%s/app/c/%d", n.baseURL, convID)
 }
+
+// settingsLink is where a user turns these mails off.
+func (n *Notifier) settingsLink() string { return n.baseURL + "/app/settings" }
 
 // load decodes a job's payload and reads its conversation; a conversation
 // that no longer exists leaves c zero and nothing to send.
@@ -177,17 +180,20 @@ func (n *Notifier) sendNewConversation(ctx context.Context, payload []byte) erro
 	if len(first) > 0 {
 		body = first[0].Body
 	}
-	if owners, err = withEmailOn(q, owners); err != nil {
+	recipients, err := withEmailOn(q, owners)
+	if err != nil {
 		return err
 	}
-	for _, o := range owners {
+	for _, o := range recipients {
 		if o.Email == "" {
 			continue
 		}
-		text := fmt.Sprintf("Hello %s,\n\n%s started a conversation with %s: %q.\n\n%s\n\nAnswer it here: %s\n",
-			o.Name, c.BuyerName, c.SellerName, c.Subject, quote(body), n.link(c.ID))
+		tr := textsFor(o.lang)
+		data := map[string]any{"Name": o.Name, "Buyer": c.BuyerName, "Seller": c.SellerName, "Subject": c.Subject, "Link": n.link(c.ID)}
+		text := tr.T("mail.hello", data) + "\n\n" + tr.T("mail.new_conversation.intro", data) + "\n\n" + quote(body) + "\n\n" +
+			tr.T("mail.answer_here", data) + "\n\n-- \n" + tr.T("mail.settings", map[string]any{"Link": n.settingsLink()}) + "\n"
 		if err := n.mailer.Send(ctx, mail.Message{MarketplaceID: c.MarketplaceID, To: []string{o.Email}, From: n.from,
-			Subject: fmt.Sprintf("New conversation from %s: %s", c.BuyerName, c.Subject), Text: text}); err != nil {
+			Subject: tr.T("mail.new_conversation.subject", data), Text: text}); err != nil {
 			return err
 		}
 	}
@@ -219,10 +225,11 @@ func (n *Notifier) sendUnreadDigest(ctx context.Context, payload []byte) error {
 			return err
 		}
 	}
-	if recipients, err = withEmailOn(q, recipients); err != nil {
+	mailTo, err := withEmailOn(q, recipients)
+	if err != nil {
 		return err
 	}
-	for _, u := range recipients {
+	for _, u := range mailTo {
 		rs, err := store.GetReadState(q, c.ID, u.ID)
 		if err != nil {
 			return err
@@ -241,22 +248,31 @@ func (n *Notifier) sendUnreadDigest(ctx context.Context, payload []byte) error {
 		if len(unread) == 0 || u.Email == "" {
 			continue
 		}
+		tr := textsFor(u.lang)
+		data := map[string]any{"Name": u.Name, "Count": len(unread), "Subject": c.Subject, "Link": n.link(c.ID)}
 		var b strings.Builder
-		fmt.Fprintf(&b, "Hello %s,\n\nYou have %d unread %s in %q:\n\n", u.Name, len(unread), plural(len(unread), "message", "messages"), c.Subject)
+		b.WriteString(tr.T("mail.hello", data) + "\n\n" + tr.T("mail.unread.intro", data) + "\n\n")
 		for _, m := range unread[max(0, len(unread)-5):] {
 			fmt.Fprintf(&b, "%s: %s\n\n", m.AuthorName, quote(m.Body))
 		}
-		fmt.Fprintf(&b, "Read and answer: %s\n", n.link(c.ID))
+		b.WriteString(tr.T("mail.read_answer", data) + "\n\n-- \n" + tr.T("mail.settings", map[string]any{"Link": n.settingsLink()}) + "\n")
 		if err := n.mailer.Send(ctx, mail.Message{MarketplaceID: c.MarketplaceID, To: []string{u.Email}, From: n.from,
-			Subject: fmt.Sprintf("%d unread %s: %s", len(unread), plural(len(unread), "message", "messages"), c.Subject), Text: b.String()}); err != nil {
+			Subject: tr.T("mail.unread.subject", data), Text: b.String()}); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// withEmailOn leaves out the users who switched email off in their settings.
-func withEmailOn(q store.Querier, users []parley.User) ([]parley.User, error) {
+// recipient is a user to mail, in their language.
+type recipient struct {
+	parley.User
+	lang string
+}
+
+// withEmailOn leaves out the users who switched email off in their
+// settings, and finds the others' languages.
+func withEmailOn(q store.Querier, users []parley.User) ([]recipient, error) {
 	ids := make([]int64, len(users))
 	for i, u := range users {
 		ids[i] = u.ID
@@ -265,20 +281,13 @@ func withEmailOn(q store.Querier, users []parley.User) ([]parley.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := users[:0]
+	var out []recipient
 	for _, u := range users {
-		if settings[u.ID].Email {
-			out = append(out, u)
+		if s := settings[u.ID]; s.Email {
+			out = append(out, recipient{User: u, lang: mailLanguage(s.Locale, u.Locale)})
 		}
 	}
 	return out, nil
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 func quote(s string) string {
