@@ -33,7 +33,7 @@ type Options struct {
 	// Online reports which users have an open socket on any node; nil:
 	// nobody has.
 	Online func(ctx context.Context, userIDs []int64) (map[int64]bool, error)
-	Log   *slog.Logger
+	Log    *slog.Logger
 }
 
 // Service stores subscriptions and sends pushes.
