@@ -67,4 +67,6 @@ for _ in $(seq 100); do
 done
 
 echo "== parley send benchmark: $db, $SENDERS senders, $DURATION (+$WARMUP warm-up), $(nproc) CPUs, $(date -u +%FT%TZ)"
-"$bin" loadgen --url "http://127.0.0.1:$port" --senders "$SENDERS" --duration "$DURATION" --warmup "$WARMUP" ${LOADGEN_ARGS:-}
+cpu_comm=
+[[ $db == postgres ]] && cpu_comm="--cpu-comm postgres"
+"$bin" loadgen --url "http://127.0.0.1:$port" --senders "$SENDERS" --duration "$DURATION" --warmup "$WARMUP" --cpu-pids "$server_pid" $cpu_comm ${LOADGEN_ARGS:-}

@@ -29,6 +29,8 @@ func loadgenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.IntVar(&o.Messages, "messages", 0, "measure this many sends instead of a duration")
 	fs.DurationVar(&o.Warmup, "warmup", 2*time.Second, "unmeasured sending first")
 	fs.IntVar(&o.BodySize, "body-size", 64, "bytes of text per message")
+	cpuPIDs := fs.String("cpu-pids", "", "comma-separated pids of the server nodes, whose CPU time is reported")
+	cpuComms := fs.String("cpu-comm", "", "comma-separated process names (e.g. postgres) whose CPU time is reported")
 	quiet := fs.Bool("json", false, "print only the JSON line")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -45,6 +47,11 @@ func loadgenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if !*quiet {
 		o.Log = stderr
 	}
+	cpu, err := cpuSources(*cpuPIDs, *cpuComms)
+	if err != nil {
+		return err
+	}
+	o.CPU = cpu
 	r, err := loadgen.Run(ctx, o)
 	if err != nil {
 		return err

@@ -28,6 +28,10 @@ type Options struct {
 
 	Client *http.Client // default: one client sized for Senders
 	Log    io.Writer    // progress lines; nil means none
+
+	// CPU: processes whose CPU time over the measured part the result
+	// reports, with its sum per 1,000 acknowledged messages.
+	CPU []CPUSource
 }
 
 func (o *Options) defaults() error {

@@ -49,10 +49,20 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		limit := int64(o.Messages)
 		more = func() bool { return claimed.Add(1) <= limit }
 	}
+	meter := &cpuMeter{srcs: o.CPU}
+	meter.begin()
 	start := time.Now()
 	all := phase(ctx, ss, more, true)
 	r := summarize(all, time.Since(start))
 	r.Senders, r.Conversations = o.Senders, len(f.conversation)
+	if cpu := meter.end(); len(o.CPU) > 0 && r.Sent > 0 {
+		r.CPUSec = cpu
+		var sum float64
+		for _, v := range cpu {
+			sum += v
+		}
+		r.CPUPer1000 = sum / (float64(r.Sent) / 1000)
+	}
 	return r, nil
 }
 

@@ -211,14 +211,14 @@ func InsertMessage(tx *Tx, m NewMessage) (MessageRow, WriteState, error) {
 		// table: an UPDATE and a read of the row by its key cost less than
 		// half of it.
 		var res sql.Result
-		if res, err = tx.Exec(b.String(), b.args...); err == nil {
+		if res, err = tx.execKeep(b.String(), b.args...); err == nil {
 			var n int64
 			if n, err = res.RowsAffected(); err == nil && n == 0 {
 				err = ErrNotFound
 			}
 		}
 		if err == nil {
-			err = tx.QueryRow(`SELECT `+state+` FROM conversations WHERE id = ?`, m.ConversationID).
+			err = tx.queryRowKeep(`SELECT `+state+` FROM conversations WHERE id = ?`, m.ConversationID).
 				Scan(&seq, &ws.MarketplaceID, &ws.Kind, &ws.Status, &ws.BuyerUserID, &ws.SellerOrgID)
 		}
 	} else {
@@ -251,8 +251,13 @@ func InsertMessage(tx *Tx, m NewMessage) (MessageRow, WriteState, error) {
 	const insert = `INSERT INTO messages (conversation_id, seq, author_user_id, side, organization_id, kind, body, page_url, data, client_id, change_seq, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	args := []any{m.ConversationID, seq, nullID(m.AuthorUserID), m.Side, nullID(m.OrgID), m.Kind, m.Body, m.PageURL, m.Data, clientID, tx.change, now}
-	var id int64
-	if sqlite {
+	id, deferred, err := tx.deferMessage(args)
+	if err != nil {
+		return MessageRow{}, ws, err
+	}
+	if deferred {
+		// Inserted with the batch's other messages (deferred.go).
+	} else if sqlite {
 		res, err := tx.Exec(insert, args...)
 		if err != nil {
 			return MessageRow{}, ws, err

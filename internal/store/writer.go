@@ -39,6 +39,7 @@ type Tx struct {
 	// it failed (a failed statement aborts a PostgreSQL transaction).
 	wrote  bool
 	failed bool
+	batch  *batchState // SQLite: rows waiting for one INSERT (deferred.go)
 }
 
 func isWrite(q string) bool {
@@ -64,6 +65,9 @@ func (tx *Tx) note(q string, err error) {
 
 // Query runs a query in the transaction.
 func (tx *Tx) Query(q string, args ...any) (*sql.Rows, error) {
+	if err := tx.flushMessages(); err != nil {
+		return nil, err
+	}
 	var rows *sql.Rows
 	var err error
 	if st := tx.stmt(q); st != nil {
@@ -77,11 +81,25 @@ func (tx *Tx) Query(q string, args ...any) (*sql.Rows, error) {
 
 // QueryRow runs a single-row query in the transaction.
 func (tx *Tx) QueryRow(q string, args ...any) Row {
+	if err := tx.flushMessages(); err != nil {
+		return errRow{err}
+	}
+	return tx.queryRowKeep(q, args...)
+}
+
+// queryRowKeep is QueryRow leaving the batch's deferred rows queued: for
+// statements that do not read messages.
+func (tx *Tx) queryRowKeep(q string, args ...any) Row {
 	if st := tx.stmt(q); st != nil {
 		return txRow{tx: tx, q: q, row: st.QueryRow(args...)}
 	}
 	return txRow{tx: tx, q: q, row: tx.tx.QueryRow(tx.db.rebind(q), args...)}
 }
+
+// errRow is a Row whose query could not run.
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
 
 type txRow struct {
 	tx  *Tx
@@ -97,6 +115,15 @@ func (r txRow) Scan(dest ...any) error {
 
 // Exec runs a statement in the transaction.
 func (tx *Tx) Exec(q string, args ...any) (sql.Result, error) {
+	if err := tx.flushMessages(); err != nil {
+		return nil, err
+	}
+	return tx.execKeep(q, args...)
+}
+
+// execKeep is Exec leaving the batch's deferred rows queued: for statements
+// that do not read messages.
+func (tx *Tx) execKeep(q string, args ...any) (sql.Result, error) {
 	var res sql.Result
 	var err error
 	if st := tx.stmt(q); st != nil {
@@ -247,11 +274,12 @@ func (w *writer) loop(reqs chan *writeReq) {
 // without it.
 func (w *writer) run(batch []*writeReq) {
 	var err error
+	bs := &batchState{}
 	for deadlocks := 0; ; {
 		var rerun bool
-		rerun, err = w.runOnce(batch)
+		rerun, err = w.runOnce(batch, bs)
 		if rerun {
-			continue // ends: every rerun leaves one more request out
+			continue // ends: every rerun leaves one more request out, or stops deferring
 		}
 		if err != nil && retryable(err) && deadlocks < maxReruns {
 			deadlocks++
@@ -286,8 +314,9 @@ func retryable(err error) bool {
 	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }
 
-func (w *writer) runOnce(batch []*writeReq) (rerun bool, err error) {
+func (w *writer) runOnce(batch []*writeReq, bs *batchState) (rerun bool, err error) {
 	db := w.db
+	bs.rows, bs.nextID, bs.deferErr = nil, 0, nil
 	ctx := context.Background()
 	sqlTx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -310,8 +339,13 @@ func (w *writer) runOnce(batch []*writeReq) (rerun bool, err error) {
 		if r.out {
 			continue
 		}
-		r.tx = Tx{tx: sqlTx, db: db, now: now, change: change}
+		r.tx = Tx{tx: sqlTx, db: db, now: now, change: change, batch: bs}
 		r.err = call(r)
+		if bs.deferErr != nil {
+			// The queued rows of earlier requests failed, not this one.
+			bs.noDefer = true
+			return true, nil
+		}
 		if r.err == nil {
 			convs = append(convs, r.tx.convs...)
 			msgs = append(msgs, r.tx.msgs...)
@@ -327,6 +361,10 @@ func (w *writer) runOnce(batch []*writeReq) (rerun bool, err error) {
 			r.out = true
 			return true, nil
 		}
+	}
+	if err := (&Tx{tx: sqlTx, db: db, batch: bs}).flushMessages(); err != nil {
+		bs.noDefer = true
+		return true, nil
 	}
 	// The change number is taken last, just before commit, so that the
 	// counter row is locked only for the commit: transactions still commit
