@@ -15,6 +15,8 @@ var busImpls = []struct {
 }{
 	{"Memory", func(testing.TB) Bus { return NewMemory() }},
 	{"NATS", func(tb testing.TB) Bus { return MustOpenNATS(tb, RunNATSServer(tb).ClientURL()) }},
+	// The machine's own nats-server (another build than the embedded one).
+	{"MachineNATS", func(tb testing.TB) Bus { return MustOpenNATS(tb, MachineNATSURL(tb)) }},
 }
 
 func TestBus(t *testing.T) {

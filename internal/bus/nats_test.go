@@ -3,6 +3,7 @@ package bus
 import (
 	"log/slog"
 	"net"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -29,6 +30,26 @@ func runNATSServer(tb testing.TB, port int) *server.Server {
 	}
 	tb.Cleanup(ns.Shutdown)
 	return ns
+}
+
+// MachineNATSURL is the NATS server of the machine the tests run on:
+// PARLEY_TEST_NATS_URL, by default nats://127.0.0.1:4222. A test that needs
+// it is skipped when nothing answers there, or fails with CI=true.
+func MachineNATSURL(tb testing.TB) string {
+	tb.Helper()
+	url := os.Getenv("PARLEY_TEST_NATS_URL")
+	if url == "" {
+		url = "nats://127.0.0.1:4222"
+	}
+	c, err := net.DialTimeout("tcp", strings.TrimPrefix(url, "nats://"), 2*time.Second)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			tb.Fatalf("a NATS server is required at %s with CI=true: %v", url, err)
+		}
+		tb.Skipf("no NATS server at %s: %v", url, err)
+	}
+	c.Close()
+	return url
 }
 
 // MustOpenNATS connects a NATS bus (one node) and closes it at the end.
