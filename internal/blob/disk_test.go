@@ -127,22 +127,28 @@ func TestDisk_PutCanceled(t *testing.T) {
 }
 
 func TestDisk_ConcurrentPut(t *testing.T) {
-	ctx := context.Background()
 	d, dir := MustOpenDisk(t)
-	content := bytes.Repeat([]byte("abc"), 100000)
+	concurrentPut(t, d)
+	assertNoTemp(t, dir)
+}
+
+// concurrentPut stores one blob from several goroutines at once: each Put
+// succeeds and the blob reads back whole.
+func concurrentPut(t *testing.T, s blob.Store) {
+	t.Helper()
+	ctx := context.Background()
+	content := bytes.Repeat([]byte("abc"), 500000)
 	k := key(content)
 	var wg sync.WaitGroup
-	for range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := d.Put(ctx, k, bytes.NewReader(content)); err != nil {
+	for range 6 {
+		wg.Go(func() {
+			if err := s.Put(ctx, k, bytes.NewReader(content)); err != nil {
 				t.Error(err)
 			}
-		}()
+		})
 	}
 	wg.Wait()
-	f, err := d.Open(ctx, k)
+	f, err := s.Open(ctx, k)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +157,6 @@ func TestDisk_ConcurrentPut(t *testing.T) {
 	if !bytes.Equal(got, content) {
 		t.Errorf("content after concurrent Put differs (%d bytes, want %d)", len(got), len(content))
 	}
-	assertNoTemp(t, dir)
 }
 
 func TestValidKey(t *testing.T) {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"math/rand/v2"
-	"sync"
 	"testing"
 
 	"github.com/parleyhq/parley/internal/blob"
@@ -113,26 +112,5 @@ func TestPostgres_Errors(t *testing.T) {
 }
 
 func TestPostgres_ConcurrentPut(t *testing.T) {
-	ctx := context.Background()
-	p := mustOpenPostgres(t)
-	content := bytes.Repeat([]byte("abc"), 500000)
-	k := key(content)
-	var wg sync.WaitGroup
-	for range 6 {
-		wg.Go(func() {
-			if err := p.Put(ctx, k, bytes.NewReader(content)); err != nil {
-				t.Error(err)
-			}
-		})
-	}
-	wg.Wait()
-	f, err := p.Open(ctx, k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	got, _ := io.ReadAll(f)
-	if !bytes.Equal(got, content) {
-		t.Errorf("content after concurrent Put differs (%d bytes, want %d)", len(got), len(content))
-	}
+	concurrentPut(t, mustOpenPostgres(t))
 }

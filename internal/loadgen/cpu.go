@@ -2,8 +2,11 @@ package loadgen
 
 import (
 	"bytes"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"time"
 )
@@ -68,4 +71,19 @@ func (m *cpuMeter) end() map[string]float64 {
 		out[s.Label] += (cpuOf(s) - m.start[i]).Seconds()
 	}
 	return out
+}
+
+// printCPU writes the CPU seconds of each measured process group in the
+// measured window and their sum per 1,000 acknowledged messages.
+func printCPU(w io.Writer, cpu map[string]float64, per1000 float64) {
+	labels := make([]string, 0, len(cpu))
+	for k := range cpu {
+		labels = append(labels, k)
+	}
+	sort.Strings(labels)
+	fmt.Fprint(w, "CPU seconds in the measured window:")
+	for _, k := range labels {
+		fmt.Fprintf(w, " %s %.2f", k, cpu[k])
+	}
+	fmt.Fprintf(w, "; %.3f CPU-s per 1,000 messages\n", per1000)
 }

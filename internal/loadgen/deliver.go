@@ -487,16 +487,8 @@ func (r SocketResult) Print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "\nresyncs %d, sockets closed by the server %d %v\n", r.Resyncs, sumCounts(r.Closes), r.Closes)
 	if len(r.CPUSec) > 0 {
-		labels := make([]string, 0, len(r.CPUSec))
-		for k := range r.CPUSec {
-			labels = append(labels, k)
-		}
-		sort.Strings(labels)
-		fmt.Fprint(w, "CPU seconds in the measured window:")
-		for _, k := range labels {
-			fmt.Fprintf(w, " %s %.2f", k, r.CPUSec[k])
-		}
-		fmt.Fprintf(w, "; %.3f CPU-s per 1,000 messages (each delivered to %.1f sockets)\n", r.CPUPer1000, float64(r.Expected)/float64(max(r.Sent, 1)))
+		printCPU(w, r.CPUSec, r.CPUPer1000)
+		fmt.Fprintf(w, "(each message delivered to %.1f sockets)\n", float64(r.Expected)/float64(max(r.Sent, 1)))
 	}
 }
 

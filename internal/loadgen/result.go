@@ -99,16 +99,7 @@ func (r Result) Print(w io.Writer) {
 	fmt.Fprintf(w, "acknowledged %d messages: %.0f msg/s\n", r.Sent, r.PerSecond)
 	fmt.Fprintf(w, "latency p50 %s  p95 %s  p99 %s  max %s\n", round(r.P50), round(r.P95), round(r.P99), round(r.Max))
 	if len(r.CPUSec) > 0 {
-		labels := make([]string, 0, len(r.CPUSec))
-		for k := range r.CPUSec {
-			labels = append(labels, k)
-		}
-		sort.Strings(labels)
-		fmt.Fprint(w, "CPU seconds:")
-		for _, k := range labels {
-			fmt.Fprintf(w, " %s %.2f", k, r.CPUSec[k])
-		}
-		fmt.Fprintf(w, "; %.3f CPU-s per 1,000 messages\n", r.CPUPer1000)
+		printCPU(w, r.CPUSec, r.CPUPer1000)
 	}
 	if r.Errors == 0 {
 		fmt.Fprintln(w, "errors 0")

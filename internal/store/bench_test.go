@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/store/storetest"
 )
@@ -17,34 +16,8 @@ import (
 func BenchmarkInsertMessage(b *testing.B) {
 	ctx := context.Background()
 	db := storetest.Open(b, store.SQLite)
-	var convs []int64
-	var buyers []int64
-	err := db.Write(ctx, func(tx *store.Tx) error {
-		m, err := store.EnsureMarketplace(tx, "m", "M")
-		if err != nil {
-			return err
-		}
-		seller, _, err := store.UpsertOrganization(tx, parley.Organization{MarketplaceID: m.ID, ExternalID: "s", Name: "S", Kind: "seller", ChatEnabled: true})
-		if err != nil {
-			return err
-		}
-		for i := 0; i < 50; i++ {
-			u, _, err := store.UpsertUser(tx, parley.User{MarketplaceID: m.ID, ExternalID: fmt.Sprint("u", i), Name: "U"})
-			if err != nil {
-				return err
-			}
-			id, err := store.InsertConversation(tx, store.NewConversation{MarketplaceID: m.ID, Kind: "chat", BuyerUserID: u.ID, SellerOrgID: seller.ID, SearchText: "x"})
-			if err != nil {
-				return err
-			}
-			convs = append(convs, id)
-			buyers = append(buyers, u.ID)
-		}
-		return nil
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
+	f := mustChats(b, db, 50)
+	convs, buyers := f.convs, f.buyers
 	b.ResetTimer()
 	for i := 0; i < b.N; i += 50 {
 		done := make(chan error, 50)

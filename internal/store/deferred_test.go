@@ -7,7 +7,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/store/storetest"
 )
@@ -19,26 +18,8 @@ import (
 func TestBatchedMessages(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		var conv, buyer int64
-		if err := db.Write(ctx, func(tx *store.Tx) error {
-			m, err := store.EnsureMarketplace(tx, "m", "M")
-			if err != nil {
-				return err
-			}
-			seller, _, err := store.UpsertOrganization(tx, parley.Organization{MarketplaceID: m.ID, ExternalID: "s", Name: "S", Kind: "seller", ChatEnabled: true})
-			if err != nil {
-				return err
-			}
-			u, _, err := store.UpsertUser(tx, parley.User{MarketplaceID: m.ID, ExternalID: "u", Name: "U"})
-			if err != nil {
-				return err
-			}
-			buyer = u.ID
-			conv, err = store.InsertConversation(tx, store.NewConversation{MarketplaceID: m.ID, Kind: "chat", BuyerUserID: u.ID, SellerOrgID: seller.ID, SearchText: "x"})
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
+		f := mustChats(t, db, 1)
+		conv, buyer := f.convs[0], f.buyers[0]
 		send := func(clientIDs ...string) ([]store.MessageRow, error) {
 			var out []store.MessageRow
 			err := db.Write(ctx, func(tx *store.Tx) error {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -43,25 +42,8 @@ func TestSearchCatchUp(t *testing.T) {
 			t.Fatal(err)
 		}
 		if round == 0 {
-			if err := db.Write(ctx, func(tx *store.Tx) error {
-				m, err := store.EnsureMarketplace(tx, "m", "M")
-				if err != nil {
-					return err
-				}
-				seller, _, err := store.UpsertOrganization(tx, parley.Organization{MarketplaceID: m.ID, ExternalID: "s", Name: "S", Kind: "seller", ChatEnabled: true})
-				if err != nil {
-					return err
-				}
-				u, _, err := store.UpsertUser(tx, parley.User{MarketplaceID: m.ID, ExternalID: "u", Name: "U"})
-				if err != nil {
-					return err
-				}
-				conv, err = store.InsertConversation(tx, store.NewConversation{MarketplaceID: m.ID, Kind: "chat", BuyerUserID: u.ID, SellerOrgID: seller.ID, SearchText: "u s"})
-				v = store.Viewer{UserID: u.ID, MarketplaceID: m.ID}
-				return err
-			}); err != nil {
-				t.Fatal(err)
-			}
+			f := mustChats(t, db, 1)
+			conv, v = f.convs[0], store.Viewer{UserID: f.buyers[0], MarketplaceID: f.marketplace}
 		}
 		// Found at once, before the background pass.
 		word := fmt.Sprintf("pelican%d", round)
