@@ -19,6 +19,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/app"
 	"github.com/parleyhq/parley/internal/demo"
+	"github.com/parleyhq/parley/internal/web"
 )
 
 func main() {
@@ -88,6 +89,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("demo seed: %w", err)
 		}
 		demo.PrintAccounts(stdout, cfg.BaseURL, accounts)
+		for _, acc := range accounts {
+			a.DemoAccounts = append(a.DemoAccounts, web.Account{Email: acc.Email, Name: acc.Name, Role: acc.Role})
+		}
+		a.DemoPassword = demo.Password
 	}
 	return a.Serve(ctx)
 }

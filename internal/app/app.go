@@ -10,6 +10,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/parleyhq/parley"
@@ -25,6 +26,7 @@ import (
 	"github.com/parleyhq/parley/internal/outbox"
 	"github.com/parleyhq/parley/internal/realtime"
 	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/web"
 )
 
 // App is a running Parley.
@@ -41,6 +43,11 @@ type App struct {
 	Attachments   *attachment.Service
 	Hub           *realtime.Hub
 	Marketplace   parley.Marketplace // the default marketplace
+	// DemoAccounts are the demo sign-ins the web app lists in demo mode
+	// (set by the demo seed before Serve).
+	DemoAccounts []web.Account
+	// DemoPassword is the demo accounts' password.
+	DemoPassword string
 
 	listener net.Listener
 	server   *http.Server
@@ -129,16 +136,31 @@ var (
 	_ httpapi.MailAdmin = (*mail.DevMailbox)(nil)
 )
 
-// Handler is Parley's whole HTTP handler.
+// Handler is Parley's whole HTTP handler: the JSON API and health checks,
+// and the web app for every other path.
 func (a *App) Handler() http.Handler {
+	secure := strings.HasPrefix(a.Config.BaseURL, "https://")
 	api := &httpapi.Server{DB: a.DB, Identity: a.Identity, Conversations: a.Conversations, Catalog: a.Catalog,
 		Attachments: attachmentAPI{svc: a.Attachments, conv: a.Conversations}, Jobs: a.Runner, Realtime: a.Hub, Availability: a.Hub.Presence, Log: a.Log,
-		SecureCookies: len(a.Config.BaseURL) > 8 && a.Config.BaseURL[:8] == "https://"}
+		SecureCookies: secure}
 	// With SMTP there is no dev mailbox: the operators' mail list is empty.
-	if box, ok := a.Mailer.(*mail.DevMailbox); ok {
+	box, _ := a.Mailer.(*mail.DevMailbox)
+	if box != nil {
 		api.Mails = box
 	}
-	return api.Handler()
+	apiHandler := api.Handler()
+	pages, err := web.New(web.Config{Identity: a.Identity, Conversations: a.Conversations, DB: a.DB, Marketplace: a.Marketplace,
+		Mailbox: box, Demo: a.Config.Demo, DemoAccounts: a.DemoAccounts, DemoPassword: a.DemoPassword, SecureCookies: secure, Log: a.Log})
+	if err != nil {
+		// The templates and catalogues are embedded: this is a build defect.
+		panic(fmt.Sprintf("web app: %v", err))
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/api/", apiHandler)
+	mux.Handle("/healthz", apiHandler)
+	mux.Handle("/readyz", apiHandler)
+	mux.Handle("/", pages.Handler())
+	return mux
 }
 
 // Listen opens the listening socket (so that tests can use port 0).

@@ -1,0 +1,22 @@
+// Every page: the language switcher (signed-in users also save it in their
+// settings), the service worker, and the unread dot outside the inbox.
+import { page } from './i18n.js';
+import { api } from './api.js';
+
+const form = document.getElementById('langswitch');
+const select = document.getElementById('lang-select');
+if (form && select) {
+  // With scripts, choosing a language switches at once.
+  select.addEventListener('change', () => form.requestSubmit());
+  form.addEventListener('submit', async (e) => {
+    if (!page.user || form.dataset.saved) return;
+    e.preventDefault();
+    try { await api('PATCH', '/api/v1/me/settings', { locale: select.value }); } catch { /* the cookie still switches */ }
+    form.dataset.saved = '1';
+    form.submit();
+  });
+}
+
+if ('serviceWorker' in navigator && page.user) {
+  navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {});
+}
