@@ -27,6 +27,7 @@ import (
 	"github.com/parleyhq/parley/internal/realtime"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/web"
+	"github.com/parleyhq/parley/internal/webhook"
 )
 
 // App is a running Parley.
@@ -95,6 +96,9 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	a.Identity = identity.NewService(db)
 	a.Catalog = catalog.NewService(db)
 	a.Conversations = conversation.NewService(db, a.Bus, notifier, attachmentStore{})
+	hooks := webhook.New(db, a.Runner.Queue())
+	hooks.Register(a.Runner)
+	a.Conversations.Events = hooks
 	a.Hub = realtime.NewHub(a.Conversations, a.Identity, a.Bus, a.Log)
 	a.Hub.Presence = realtime.NewPresence(db, a.Bus, a.Log)
 	return a, nil
