@@ -46,7 +46,9 @@ type Config struct {
 	// DemoPassword is the demo accounts' shared password.
 	DemoPassword string
 	// Locale returns a signed-in user's settings locale ("" follows the
-	// browser); nil uses the user's stored locale.
+	// browser: the switcher's cookie, then Accept-Language). Wire it to the
+	// settings store (GET /api/v1/me/settings reads the same data); nil
+	// means no settings locale.
 	Locale        func(ctx context.Context, p *identity.Principal) string
 	SecureCookies bool
 	Log           *slog.Logger
@@ -66,7 +68,7 @@ func New(cfg Config) (*App, error) {
 		cfg.Log = slog.Default()
 	}
 	if cfg.Locale == nil {
-		cfg.Locale = func(_ context.Context, p *identity.Principal) string { return p.User.Locale }
+		cfg.Locale = func(context.Context, *identity.Principal) string { return "" }
 	}
 	cat, err := loadCatalog()
 	if err != nil {

@@ -1,0 +1,58 @@
+package browsertest
+
+import (
+	"context"
+	"io"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/parleyhq/parley/internal/app"
+	"github.com/parleyhq/parley/internal/demo"
+	"github.com/parleyhq/parley/internal/store/storetest"
+	"github.com/parleyhq/parley/internal/web"
+)
+
+// SSOSecret is the SSO secret of the test server's marketplace.
+const SSOSecret = "browser-test-sso-secret-0123456789abcdef"
+
+// Server is a running Parley with the demo data.
+type Server struct {
+	App *app.App
+	URL string
+}
+
+// Start opens Parley on a new SQLite database (or, with postgres, a new
+// PostgreSQL schema), seeds the demo marketplace and serves it on
+// 127.0.0.1:0 until the test ends.
+func Start(t *testing.T, postgres bool) *Server {
+	t.Helper()
+	url := ""
+	if postgres {
+		url = storetest.NewSchema(t)
+	}
+	cfg := app.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), SSOSecret: SSOSecret, MailFrom: "Parley <parley@test>",
+		MaxUpload: 5 << 20, LogLevel: "error", BaseURL: "http://parley.test", DatabaseURL: url, Demo: true}
+	ctx := context.Background()
+	a, err := app.Open(ctx, cfg, io.Discard)
+	if err != nil {
+		t.Fatalf("open app: %v", err)
+	}
+	accounts, err := demo.Seed(ctx, a)
+	if err != nil {
+		t.Fatalf("demo seed: %v", err)
+	}
+	for _, acc := range accounts {
+		a.DemoAccounts = append(a.DemoAccounts, web.Account{Email: acc.Email, Name: acc.Name, Role: acc.Role})
+	}
+	a.DemoPassword = demo.Password
+	runCtx, cancel := context.WithCancel(context.Background())
+	a.Start(runCtx, runCtx)
+	srv := httptest.NewServer(a.Handler())
+	t.Cleanup(func() {
+		srv.Close()
+		a.Runner.Stop(context.Background())
+		cancel()
+		a.Close()
+	})
+	return &Server{App: a, URL: srv.URL}
+}

@@ -1,0 +1,175 @@
+package browsertest_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	bt "github.com/parleyhq/parley/internal/browsertest"
+)
+
+// signIn signs a demo account in through the sign-in page's one-click list.
+func signIn(t *testing.T, ctx context.Context, base, email string) {
+	t.Helper()
+	bt.Do(t, ctx, "sign in "+email,
+		chromedp.Navigate(base+"/login"),
+		chromedp.Click(chromedp.CSS(fmt.Sprintf(`button[data-email=%q]`, email))),
+		chromedp.WaitVisible(chromedp.CSS("#conv-list")))
+}
+
+// startChat makes the buyer's page start a chat about a product, as the
+// product page's "Chat with the seller" does, and returns its id.
+func startChat(t *testing.T, ctx context.Context, product, text string) string {
+	t.Helper()
+	return bt.Eval[string](t, ctx, fmt.Sprintf(`fetch('/api/v1/conversations', {method: 'POST', headers: {'Content-Type': 'application/json'},
+		body: JSON.stringify({kind: 'chat', product: %q, page_url: location.href, message: {client_id: 'start-' + Date.now(), body: %q}})})
+		.then(r => r.json()).then(j => j.conversation.id)`, product, text))
+}
+
+// session signs in over plain HTTP, for fetching pages' raw HTML.
+func session(t *testing.T, base, email string) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	res, err := c.PostForm(base+"/login", url.Values{"email": {email}, "password": {"parley-demo"}})
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("sign in %s over HTTP: %v %v", email, err, res)
+	}
+	res.Body.Close()
+	return c
+}
+
+func fetch(t *testing.T, c *http.Client, u string) []byte {
+	t.Helper()
+	res, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 {
+		t.Fatalf("GET %s = %d", u, res.StatusCode)
+	}
+	return b
+}
+
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	c, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(c, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	dir := filepath.Join(bt.RepoRoot(t), "docs", "screenshots")
+	os.MkdirAll(dir, 0o755)
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const (
+	buyerEmail  = "anna@demo.parley"
+	sellerEmail = "giulia@demo.parley"
+)
+
+// TestChatInTheBrowser: a buyer starts a chat; the seller, in another
+// browser context, sees it, reads it (✓✓ for the buyer) and answers; the
+// buyer sees the answer and the typing indicator without reloading, and the
+// seller sees ✓✓ once the buyer read it. Then the seller blocks the buyer
+// through the confirmation page and the buyer's next message fails.
+func TestChatInTheBrowser(t *testing.T) {
+	s := bt.Start(t, false)
+	b := bt.NewBrowser(t)
+	buyer, seller := b.Context(), b.Context()
+	signIn(t, buyer, s.URL, buyerEmail)
+	signIn(t, seller, s.URL, sellerEmail)
+
+	conv := startChat(t, buyer, "walnut-chair", "Is the walnut chair available in black?")
+	bt.Do(t, buyer, "open the conversation", chromedp.Navigate(s.URL+"/app/c/"+conv),
+		chromedp.WaitVisible(chromedp.CSS(`li.bubble.mine[data-seq="1"]`)))
+	bt.Eval[bool](t, buyer, `window.__noReload = true`)
+
+	// The seller's inbox shows the new conversation, unread, live.
+	bt.Do(t, seller, "seller inbox", chromedp.Navigate(s.URL+"/app/"))
+	bt.WaitJS(t, seller, 10*time.Second, "the conversation in the seller's list", fmt.Sprintf(`document.querySelector('li.unread a[data-conversation="%s"]')`, conv))
+	bt.WaitJS(t, seller, 5*time.Second, "the unread dot", `!document.getElementById('unread-dot').hidden`)
+	bt.Do(t, seller, "open it", chromedp.Click(chromedp.CSS(fmt.Sprintf(`a[data-conversation="%s"]`, conv))),
+		chromedp.WaitVisible(chromedp.CSS(`li.bubble[data-seq="1"]`)))
+
+	// The buyer sees ✓✓ when the seller has read.
+	bt.WaitJS(t, buyer, 10*time.Second, "✓✓ on the buyer's message", `document.querySelector('li.bubble.mine[data-seq="1"] .receipt[data-state="read"]')`)
+
+	// Typing shows on the other side.
+	bt.Do(t, seller, "type", chromedp.SendKeys(chromedp.CSS("#body"), "Yes, we have it in black"))
+	bt.WaitJS(t, buyer, 10*time.Second, "the typing indicator", `document.getElementById('typing').textContent.includes('Giulia')`)
+	bt.Do(t, seller, "send", chromedp.Click(chromedp.CSS("#send")))
+
+	bt.WaitJS(t, buyer, 10*time.Second, "the seller's answer without reloading",
+		`[...document.querySelectorAll('li.bubble:not(.mine) .text')].some(e => e.textContent.includes('we have it in black'))`)
+	if !bt.Eval[bool](t, buyer, `window.__noReload === true`) {
+		t.Error("the buyer's page reloaded")
+	}
+	if got := bt.Eval[string](t, buyer, `document.getElementById('typing').textContent`); got != "" {
+		t.Errorf("typing indicator after the message = %q, want empty", got)
+	}
+	bt.WaitJS(t, seller, 10*time.Second, "✓✓ on the seller's answer", `document.querySelector('li.bubble.mine[data-seq="2"] .receipt[data-state="read"]')`)
+	screenshot(t, seller, "seller-conversation")
+
+	// Blocking goes through a real confirmation page.
+	bt.Do(t, seller, "block", chromedp.Click(chromedp.CSS("#block-link")), chromedp.WaitVisible(chromedp.CSS("#confirm")))
+	if path := bt.Eval[string](t, seller, `location.pathname`); path != "/app/c/"+conv+"/block" {
+		t.Fatalf("block link went to %s", path)
+	}
+	screenshot(t, seller, "block-confirmation")
+	bt.Do(t, seller, "confirm", chromedp.Click(chromedp.CSS("#confirm")), chromedp.WaitVisible(chromedp.CSS("#blocked-note")))
+	if path := bt.Eval[string](t, seller, `location.pathname`); path != "/app/c/"+conv {
+		t.Errorf("after confirming: %s, want the conversation", path)
+	}
+	bt.Do(t, buyer, "write after the block", chromedp.SendKeys(chromedp.CSS("#body"), "Hello?"), chromedp.Click(chromedp.CSS("#send")))
+	bt.WaitJS(t, buyer, 10*time.Second, "the failed receipt with retry", `document.querySelector('.receipt[data-state="failed"]') && document.querySelector('button.retry')`)
+	// Unblocking lets the retry through with the same client_id.
+	bt.Do(t, seller, "unblock", chromedp.Click(chromedp.CSS("#block-link")), chromedp.WaitVisible(chromedp.CSS("#confirm")),
+		chromedp.Click(chromedp.CSS("#confirm")), chromedp.WaitNotVisible(chromedp.CSS("#blocked-note")))
+	bt.Do(t, buyer, "retry", chromedp.Click(chromedp.CSS("button.retry")))
+	bt.WaitJS(t, buyer, 10*time.Second, "the retried message sent", `document.querySelector('li.bubble.mine[data-seq="3"]') && !document.querySelector('.receipt[data-state="failed"]')`)
+	bt.WaitJS(t, seller, 10*time.Second, "the retried message at the seller", `[...document.querySelectorAll('li.bubble:not(.mine) .text')].some(e => e.textContent === 'Hello?')`)
+}
+
+// TestLanguageSwitch: the switcher changes <html lang> and the texts.
+func TestLanguageSwitch(t *testing.T) {
+	s := bt.Start(t, false)
+	b := bt.NewBrowser(t)
+	ctx := b.Context()
+	bt.Do(t, ctx, "login page", chromedp.Navigate(s.URL+"/login"))
+	if lang := bt.Eval[string](t, ctx, `document.documentElement.lang`); lang != "en" {
+		t.Errorf("lang = %q, want en", lang)
+	}
+	signIn(t, ctx, s.URL, buyerEmail)
+	for _, c := range []struct{ lang, text string }{{"it", "Messaggi"}, {"ru", "Сообщения"}, {"el", "Μηνύματα"}, {"sr", "Poruke"}, {"es", "Mensajes"}, {"en", "Messages"}} {
+		// As a person does: pick the language in the switcher.
+		bt.Eval[bool](t, ctx, fmt.Sprintf(`(s => (s.value = %q, s.dispatchEvent(new Event('change', {bubbles: true})), true))(document.getElementById('lang-select'))`, c.lang))
+		bt.WaitJS(t, ctx, 10*time.Second, "<html lang="+c.lang+">", fmt.Sprintf(`document.documentElement.lang === %q && document.getElementById('conv-list')`, c.lang))
+		if got := bt.Eval[string](t, ctx, `document.getElementById('nav-inbox').textContent`); !strings.Contains(got, c.text) {
+			t.Errorf("%s: inbox link = %q, want %q", c.lang, got, c.text)
+		}
+		if c.lang == "ru" {
+			// CLDR plurals in the scripts' catalogue: 1, 3 and 5 take different forms.
+			got := bt.Eval[string](t, ctx, `(async () => { const m = await import('/static/js/i18n.js'); return [1, 3, 5].map(n => m.t('unread', {Count: n})).join('|'); })()`)
+			if got != "1 непрочитанное|3 непрочитанных|5 непрочитанных" {
+				t.Errorf("ru plurals = %q", got)
+			}
+			screenshot(t, ctx, "inbox-ru")
+		}
+	}
+}
