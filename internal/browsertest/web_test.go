@@ -173,3 +173,75 @@ func TestLanguageSwitch(t *testing.T) {
 		}
 	}
 }
+
+// TestPagesAccessibleAndValid runs axe-core on the main pages (no serious
+// or critical violation), validates their HTML with vnu and takes the
+// README's screenshots, on a desktop and a phone's width.
+func TestPagesAccessibleAndValid(t *testing.T) {
+	tools := bt.InstallTools(t)
+	s := bt.Start(t, false)
+	b := bt.NewBrowser(t)
+	buyer, seller, guest := b.Context(), b.Context(), b.Context()
+
+	bt.Do(t, guest, "login page", chromedp.Navigate(s.URL+"/login"), chromedp.WaitVisible(chromedp.CSS("#email")))
+	bt.Axe(t, guest, tools, "/login")
+	screenshot(t, guest, "login")
+	bt.Do(t, guest, "widget frame", chromedp.Navigate(s.URL+"/widget/frame?lang=it"), chromedp.WaitVisible(chromedp.CSS("#frame-status")))
+	bt.Axe(t, guest, tools, "/widget/frame")
+
+	signIn(t, buyer, s.URL, buyerEmail)
+	signIn(t, seller, s.URL, sellerEmail)
+	ticket := bt.Eval[string](t, buyer, `fetch('/api/v1/conversations', {method: 'POST', headers: {'Content-Type': 'application/json'},
+		body: JSON.stringify({kind: 'ticket', order: 'ORD-1001', subject: 'One chair wobbles', message: {client_id: 'tk-1', body: 'One of the four chairs wobbles. Can you help?'}})})
+		.then(r => r.json()).then(j => j.conversation.id)`)
+	chat := startChat(t, buyer, "oak-table", "Can the oak table be 200 cm long?")
+
+	seen := map[string][]byte{}
+	buyerHTTP, sellerHTTP := session(t, s.URL, buyerEmail), session(t, s.URL, sellerEmail)
+	seen["login"] = fetch(t, http.DefaultClient, s.URL+"/login")
+	seen["frame"] = fetch(t, http.DefaultClient, s.URL+"/widget/frame")
+	pages := []struct {
+		who  string
+		ctx  context.Context
+		http *http.Client
+		path string
+		wait string
+		shot string
+	}{
+		{"seller", seller, sellerHTTP, "/app/", "#conv-list li", "seller-inbox"},
+		{"seller", seller, sellerHTTP, "/app/c/" + ticket, `li.bubble[data-seq="1"]`, "seller-ticket"},
+		{"seller", seller, sellerHTTP, "/app/c/" + ticket + "/block", "#confirm", ""},
+		{"seller", seller, sellerHTTP, "/app/settings", "section.company tbody tr", "seller-settings"},
+		{"seller", seller, sellerHTTP, "/app/mailbox", "main", "mailbox"},
+		{"buyer", buyer, buyerHTTP, "/app/?kind=ticket", "#conv-list li", ""},
+		{"buyer", buyer, buyerHTTP, "/app/c/" + chat, `li.bubble[data-seq="1"]`, "buyer-conversation"},
+		{"buyer", buyer, buyerHTTP, "/app/sellers/bottega-rossi", "#seller-convs li", "seller-profile"},
+		{"buyer", buyer, buyerHTTP, "/app/settings", "#s-sound", ""},
+	}
+	for _, p := range pages {
+		bt.Do(t, p.ctx, p.who+" "+p.path, chromedp.Navigate(s.URL+p.path), chromedp.WaitVisible(chromedp.CSS(p.wait)))
+		bt.Axe(t, p.ctx, tools, p.who+" "+p.path)
+		if p.shot != "" {
+			screenshot(t, p.ctx, p.shot)
+		}
+		seen[p.who+p.path] = fetch(t, p.http, s.URL+p.path)
+	}
+	bt.VNU(t, tools, seen)
+
+	// A phone's width: one pane at a time.
+	bt.Do(t, buyer, "phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
+		chromedp.Navigate(s.URL+"/app/"), chromedp.WaitVisible(chromedp.CSS("#conv-list li")))
+	if bt.Eval[bool](t, buyer, `getComputedStyle(document.getElementById('conv-pane')).display !== 'none'`) {
+		t.Error("on a phone the inbox shows the conversation pane beside the list")
+	}
+	bt.Axe(t, buyer, tools, "phone /app/")
+	screenshot(t, buyer, "phone-inbox")
+	bt.Do(t, buyer, "phone conversation", chromedp.Navigate(s.URL+"/app/c/"+ticket), chromedp.WaitVisible(chromedp.CSS(`li.bubble[data-seq="1"]`)))
+	if bt.Eval[bool](t, buyer, `getComputedStyle(document.querySelector('.list-pane')).display !== 'none'`) {
+		t.Error("on a phone the conversation shows the list beside it")
+	}
+	if w := bt.Eval[int](t, buyer, `document.documentElement.scrollWidth`); w > 390 {
+		t.Errorf("the phone page is %dpx wide, want no horizontal scroll (390)", w)
+	}
+	screenshot(t, buyer, "phone-conversation")
+}

@@ -99,7 +99,7 @@ export class Inbox {
       const unread = c.unread_count > 0 || c.marked_unread;
       const last = c.last_message;
       const who = this.counterpart(c);
-      const preview = last ? (last.body || '📎 ' + t('attachment')) : '';
+      const preview = last ? (last.body || t('attachment')) : '';
       const a = h('a', { href: (this.opts.linkFor ? this.opts.linkFor(c) : '/app/c/' + c.id), 'aria-current': c.id === this.opts.current ? 'page' : null, 'data-conversation': c.id },
         h('span', { class: 'name' }, who.name, unread ? h('span', { class: 'visually-hidden' }, ' · ' + t('unread', { Count: Math.max(c.unread_count, 1) })) : null),
         h('span', { class: 'when' }, shortWhen(new Date(c.last_message_at))),

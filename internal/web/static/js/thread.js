@@ -190,7 +190,7 @@ export class Thread {
         attachmentURL(a.id).then((u) => { img.src = u; });
         return h('li', {}, img);
       }
-      const link = h('a', { href: '/api/v1/attachments/' + a.id, target: '_blank', rel: 'noopener' }, '📄 ' + a.name);
+      const link = h('a', { href: '/api/v1/attachments/' + a.id, target: '_blank', rel: 'noopener' }, a.name);
       if (this.opts.bearer) link.addEventListener('click', async (e) => { e.preventDefault(); window.open(await attachmentURL(a.id)); });
       return h('li', {}, link);
     }));
@@ -221,11 +221,11 @@ export class Thread {
   pendingBubble(p) {
     return h('li', { class: 'bubble mine pending', 'data-client-id': p.client_id },
       p.body ? h('p', { class: 'text' }, p.body) : null,
-      p.attachments.length ? h('p', { class: 'muted' }, '📎 ' + p.attachments.length) : null,
+      p.attachments.length ? h('p', { class: 'muted' }, t('attachment') + ' × ' + p.attachments.length) : null,
       h('p', { class: 'meta' }, p.failed
-        ? [h('span', { class: 'receipt failed', 'data-state': 'failed', title: p.error || '' }, '⚠ ' + t('failed')),
+        ? [h('span', { class: 'receipt failed', 'data-state': 'failed', title: p.error || '' }, '! ' + t('failed')),
            h('button', { type: 'button', class: 'small retry', onclick: () => this.post(p) }, t('retry'))]
-        : h('span', { class: 'receipt pending', 'data-state': 'pending' }, '🕓 ' + t('not_sent'))));
+        : h('span', { class: 'receipt pending', 'data-state': 'pending' }, '… ' + t('not_sent'))));
   }
 
   render(scroll) {
