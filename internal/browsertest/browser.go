@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,4 +124,32 @@ func WaitJS(t *testing.T, ctx context.Context, timeout time.Duration, what, expr
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatalf("timed out after %s waiting for %s (%s; last error %v)", timeout, what, expr, last)
+}
+
+// FrameContext attaches to the iframe whose URL contains urlPart (an
+// iframe of another site is a target of its own), waiting for it to appear.
+func FrameContext(t *testing.T, ctx context.Context, urlPart string) context.Context {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		infos, err := chromedp.Targets(ctx)
+		if err != nil {
+			t.Fatalf("targets: %v", err)
+		}
+		for _, info := range infos {
+			if info.Type == "iframe" && strings.Contains(info.URL, urlPart) {
+				fctx, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID))
+				t.Cleanup(cancel)
+				// Attach now, without a time limit: the first run's
+				// context lives as long as the attachment.
+				if err := chromedp.Do(fctx); err != nil {
+					t.Fatalf("attach to the iframe: %v", err)
+				}
+				return fctx
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("no iframe target with %q", urlPart)
+	return nil
 }

@@ -13,6 +13,7 @@
   var ds = script.dataset;
   var queued = (window.Parley && window.Parley.q) || [];
   var unreadFns = [];
+  var ICON = '<svg aria-hidden="true" viewBox="0 0 24 24" width="26" height="26"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>';
   var frame = null, panel = null, button = null, ready = false, pending = [];
 
   function post(msg) {
@@ -25,8 +26,8 @@
     button = document.createElement('button');
     button.type = 'button';
     button.setAttribute('aria-label', 'Chat');
-    button.textContent = '💬';
-    button.style.cssText = 'position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;background:#1d4f91;color:#fff;font-size:24px;box-shadow:0 2px 8px rgba(0,0,0,.3);cursor:pointer;z-index:2147483000';
+    button.innerHTML = ICON;
+    button.style.cssText = 'position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;position:fixed;background:#1d4f91;color:#fff;box-shadow:0 2px 8px rgba(0,0,0,.3);cursor:pointer;display:flex;align-items:center;justify-content:center;z-index:2147483000';
     button.addEventListener('click', function () { toggle(); });
     panel = document.createElement('div');
     panel.style.cssText = 'position:fixed;right:20px;bottom:88px;width:min(380px,calc(100vw - 40px));height:min(560px,calc(100vh - 120px));box-shadow:0 4px 24px rgba(0,0,0,.3);border-radius:10px;overflow:hidden;z-index:2147483000;display:none;background:#fff';
@@ -55,7 +56,8 @@
       pending.splice(0).forEach(function (m) { frame.contentWindow.postMessage(m, origin); });
     } else if (d.type === 'parley:unread') {
       button.dataset.unread = String(d.count);
-      button.textContent = d.count > 0 ? '💬 ' + d.count : '💬';
+      button.innerHTML = ICON + (d.count > 0 ? '<span style="position:absolute;top:2px;right:2px;min-width:18px;height:18px;border-radius:9px;background:#c0262d;color:#fff;font:12px/18px sans-serif">' + Number(d.count) + '</span>' : '');
+      button.setAttribute('aria-label', d.count > 0 ? 'Chat (' + Number(d.count) + ')' : 'Chat');
       unreadFns.forEach(function (fn) { try { fn(d.count); } catch (e) { /* host's bug */ } });
     } else if (d.type === 'parley:close') {
       toggle(false);

@@ -107,6 +107,7 @@ async function signIn(jwt) {
   inbox = new Inbox({ list: listEl }, { onOpen: openConversation });
   await start();
   await inbox.load();
+  if (convEl.hidden) listEl.hidden = false;
   countUnread();
   onFrame((f) => { if (f.type === 'message.created' || f.type === 'conversation.updated') countUnread(); });
 }

@@ -109,7 +109,6 @@ export class Inbox {
       return h('li', { class: unread ? 'unread' : null }, a);
     });
     this.els.list.replaceChildren(...lis);
-    this.els.list.hidden = false;
     if (this.els.empty) this.els.empty.hidden = this.items.length > 0;
     if (this.els.more) this.els.more.hidden = !this.next;
   }
