@@ -158,6 +158,7 @@ func TestLanguageSwitch(t *testing.T) {
 	signIn(t, ctx, s.URL, buyerEmail)
 	for _, c := range []struct{ lang, text string }{{"it", "Messaggi"}, {"ru", "Сообщения"}, {"el", "Μηνύματα"}, {"sr", "Poruke"}, {"es", "Mensajes"}, {"en", "Messages"}} {
 		// As a person does: pick the language in the switcher.
+		bt.WaitJS(t, ctx, 5*time.Second, "the page's scripts", `document.documentElement.dataset.shell === 'ready'`)
 		bt.Eval[bool](t, ctx, fmt.Sprintf(`(s => (s.value = %q, s.dispatchEvent(new Event('change', {bubbles: true})), true))(document.getElementById('lang-select'))`, c.lang))
 		bt.WaitJS(t, ctx, 10*time.Second, "<html lang="+c.lang+">", fmt.Sprintf(`document.documentElement.lang === %q && document.getElementById('conv-list')`, c.lang))
 		if got := bt.Eval[string](t, ctx, `document.getElementById('nav-inbox').textContent`); !strings.Contains(got, c.text) {

@@ -20,3 +20,6 @@ if (form && select) {
 if ('serviceWorker' in navigator && page.user) {
   navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {});
 }
+
+// Tests (and curious people) can tell when the page's scripts are wired.
+document.documentElement.dataset.shell = 'ready';

@@ -1,0 +1,66 @@
+package browsertest_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	bt "github.com/parleyhq/parley/internal/browsertest"
+)
+
+// TestSellerTools: status and assignment reach the buyer live, an order
+// proposed from the chat shows in both pages, the unread dots (nav and
+// favicon) light up on a new message, and the owner's company settings
+// switch chat and add a member.
+func TestSellerTools(t *testing.T) {
+	s := bt.Start(t, false)
+	b := bt.NewBrowser(t)
+	buyer, seller := b.Context(), b.Context()
+	signIn(t, buyer, s.URL, buyerEmail)
+	signIn(t, seller, s.URL, sellerEmail)
+	conv := startChat(t, buyer, "walnut-chair", "Four chairs, what price?")
+	bt.Do(t, buyer, "buyer opens", chromedp.Navigate(s.URL+"/app/c/"+conv), chromedp.WaitVisible(chromedp.CSS(`li.bubble[data-seq="1"]`)))
+	bt.Do(t, seller, "seller opens", chromedp.Navigate(s.URL+"/app/c/"+conv), chromedp.WaitVisible(chromedp.CSS(`li.bubble[data-seq="1"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#op-price")))
+
+	// Status and assignment.
+	bt.WaitJS(t, seller, 5*time.Second, "the members in the assign list", `document.querySelectorAll('#c-assignee option').length === 3`)
+	bt.Eval[bool](t, seller, `(s => (s.value = 'pending', s.dispatchEvent(new Event('change')), true))(document.getElementById('c-status'))`)
+	bt.WaitJS(t, buyer, 10*time.Second, "the status at the buyer", `document.getElementById('conv-sub').textContent.includes('Pending')`)
+	bt.Eval[bool](t, seller, `(s => (s.value = 'local:luca@demo.parley', s.dispatchEvent(new Event('change')), true))(document.getElementById('c-assignee'))`)
+	bt.WaitJS(t, seller, 10*time.Second, "the assignee shown", `document.getElementById('conv-sub').textContent.includes('Luca Verdi')`)
+
+	// An order from the chat.
+	bt.Do(t, seller, "propose an order",
+		chromedp.SetValue(chromedp.CSS("#op-qty"), "4"), chromedp.SetValue(chromedp.CSS("#op-price"), "295.00"),
+		chromedp.SetValue(chromedp.CSS("#op-note"), "Price for four"), chromedp.Click(chromedp.CSS(".proposal-form button[type=submit]")))
+	for name, c := range map[string]context.Context{"buyer": buyer, "seller": seller} {
+		bt.WaitJS(t, c, 10*time.Second, "the proposal at the "+name, `[...document.querySelectorAll('.bubble .proposal')].some(e => e.textContent.includes('1180.00'))`)
+	}
+
+	// The buyer leaves for the list; a new message lights the dots.
+	bt.Do(t, buyer, "buyer's inbox", chromedp.Navigate(s.URL+"/app/"), chromedp.WaitVisible(chromedp.CSS("#conv-list li")))
+	bt.WaitJS(t, buyer, 5*time.Second, "no unread dot yet", `document.getElementById('unread-dot').hidden`)
+	bt.Do(t, seller, "another message", chromedp.SendKeys(chromedp.CSS("#body"), "Delivery next week."), chromedp.Click(chromedp.CSS("#send")))
+	bt.WaitJS(t, buyer, 10*time.Second, "the unread dot on the chat icon", `!document.getElementById('unread-dot').hidden`)
+	bt.WaitJS(t, buyer, 5*time.Second, "the favicon dot", `document.querySelector('link[rel=icon]').href.startsWith('data:image/png')`)
+	bt.WaitJS(t, buyer, 5*time.Second, "the unread conversation in the list", fmt.Sprintf(`document.querySelector('li.unread a[data-conversation="%s"]')`, conv))
+	if title := bt.Eval[string](t, buyer, `document.title`); !strings.HasPrefix(title, "(1) ") {
+		t.Errorf("title = %q, want the unread count first", title)
+	}
+	// Quotes and tickets lists: the chat is not among the tickets.
+	bt.Do(t, buyer, "tickets", chromedp.Click(chromedp.CSS(`button[data-kind="ticket"]`)))
+	bt.WaitJS(t, buyer, 5*time.Second, "an empty tickets list", `document.querySelectorAll('#conv-list li').length === 0 && !document.getElementById('list-empty').hidden`)
+
+	// Company settings.
+	bt.Do(t, seller, "settings", chromedp.Navigate(s.URL+"/app/settings"), chromedp.WaitVisible(chromedp.CSS(`section[data-org="bottega-rossi"] tbody tr`)))
+	bt.Do(t, seller, "chat off", chromedp.Click(chromedp.CSS("#chat-bottega-rossi")))
+	bt.WaitJS(t, seller, 5*time.Second, "chat switched off", `fetch('/api/v1/organizations/bottega-rossi').then(r => r.json()).then(o => o.chat_enabled === false)`)
+	bt.Do(t, seller, "add a member", chromedp.SendKeys(chromedp.CSS("#add-bottega-rossi"), "local:marko@demo.parley"),
+		chromedp.Click(chromedp.CSS(`section[data-org="bottega-rossi"] .add-member button`)))
+	bt.WaitJS(t, seller, 5*time.Second, "the new member's row", `document.querySelectorAll('section[data-org="bottega-rossi"] tbody tr').length === 3`)
+}
