@@ -17,7 +17,11 @@ import (
 // favicon) light up on a new message, and the owner's company settings
 // switch chat and add a member.
 func TestSellerTools(t *testing.T) {
-	s := bt.Start(t, false)
+	eachDB(t, testSellerTools)
+}
+
+func testSellerTools(t *testing.T, postgres bool) {
+	s := bt.Start(t, postgres)
 	b := bt.NewBrowser(t)
 	buyer, seller := b.Context(), b.Context()
 	signIn(t, buyer, s.URL, buyerEmail)

@@ -78,6 +78,12 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	}
 }
 
+// eachDB runs a browser test against Parley on SQLite and on PostgreSQL.
+func eachDB(t *testing.T, f func(t *testing.T, postgres bool)) {
+	t.Run("sqlite", func(t *testing.T) { f(t, false) })
+	t.Run("postgres", func(t *testing.T) { f(t, true) })
+}
+
 const (
 	buyerEmail  = "anna@demo.parley"
 	sellerEmail = "giulia@demo.parley"
@@ -89,7 +95,11 @@ const (
 // seller sees ✓✓ once the buyer read it. Then the seller blocks the buyer
 // through the confirmation page and the buyer's next message fails.
 func TestChatInTheBrowser(t *testing.T) {
-	s := bt.Start(t, false)
+	eachDB(t, testChatInTheBrowser)
+}
+
+func testChatInTheBrowser(t *testing.T, postgres bool) {
+	s := bt.Start(t, postgres)
 	b := bt.NewBrowser(t)
 	buyer, seller := b.Context(), b.Context()
 	signIn(t, buyer, s.URL, buyerEmail)
