@@ -203,5 +203,20 @@ func TestWebBlockConfirmation(t *testing.T) {
 		}
 		owner.do("POST", "/app/c/"+conv+"/block", url.Values{"action": {"unblock"}})
 		e.must(201, "POST", "/api/v1/conversations/"+conv+"/messages", w.buyer, msg("m-3", "thanks"))
+
+		// A buyer blocks the seller company the same way.
+		buyer := newBrowser(t, e.srv.URL)
+		buyer.client.Jar.SetCookies(u, []*http.Cookie{{Name: "parley_session", Value: w.buyer}})
+		if _, _, page := buyer.do("GET", "/app/c/"+conv+"/block", nil); !strings.Contains(page, "Block Acme Tools?") {
+			t.Error("the buyer's confirmation page does not name the seller")
+		}
+		buyer.do("POST", "/app/c/"+conv+"/block", url.Values{"action": {"block"}})
+		if r := e.call("POST", "/api/v1/conversations/"+conv+"/messages", w.owner, msg("m-4", "hello?")); r.code() != "blocked" {
+			t.Errorf("seller writing after the buyer's block = %d %s, want blocked", r.Status, r.Body)
+		}
+		blocked := e.must(200, "GET", "/api/v1/conversations?view=blocked", w.buyer, nil)["items"].([]any)
+		if len(blocked) != 1 {
+			t.Errorf("the buyer's blocked view = %v, want the conversation", blocked)
+		}
 	})
 }

@@ -209,6 +209,18 @@ func TestPagesAccessibleAndValid(t *testing.T) {
 
 	seen := map[string][]byte{}
 	buyerHTTP, sellerHTTP := session(t, s.URL, buyerEmail), session(t, s.URL, sellerEmail)
+	// The owner's "new conversation" mail reaches the dev mailbox (the
+	// outbox sends it); the buyer's mailbox does not show it.
+	deadline := time.Now().Add(15 * time.Second)
+	for !strings.Contains(string(fetch(t, sellerHTTP, s.URL+"/app/mailbox")), "New conversation from") {
+		if time.Now().After(deadline) {
+			t.Fatal("the owner's mailbox never showed the new-conversation mail")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if strings.Contains(string(fetch(t, buyerHTTP, s.URL+"/app/mailbox")), "New conversation from") {
+		t.Error("the buyer's mailbox shows the seller's mail")
+	}
 	seen["login"] = fetch(t, http.DefaultClient, s.URL+"/login")
 	seen["frame"] = fetch(t, http.DefaultClient, s.URL+"/widget/frame")
 	pages := []struct {

@@ -17,6 +17,17 @@ if (form && select) {
   });
 }
 
+// A signed-in user's settings locale wins over the browser's: when the page
+// came in another language, remember the setting in the cookie and reload.
+if (page.user) {
+  api('GET', '/api/v1/me/settings').then(async (s) => {
+    if (!s || !s.locale || s.locale === page.lang || sessionStorage.getItem('parley.lang.synced') === s.locale) return;
+    sessionStorage.setItem('parley.lang.synced', s.locale);
+    await fetch('/lang', { method: 'POST', body: new URLSearchParams({ lang: s.locale, next: '/' }), redirect: 'manual', credentials: 'same-origin' });
+    location.reload();
+  }).catch(() => {});
+}
+
 if ('serviceWorker' in navigator && page.user) {
   navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {});
 }
