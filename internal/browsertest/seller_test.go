@@ -49,7 +49,22 @@ func testSellerTools(t *testing.T, postgres bool) {
 	// The buyer leaves for the list; a new message lights the dots.
 	bt.Do(t, buyer, "buyer's inbox", chromedp.Navigate(s.URL+"/app/"), chromedp.WaitVisible(chromedp.CSS("#conv-list li")))
 	bt.WaitJS(t, buyer, 5*time.Second, "no unread dot yet", `document.getElementById('unread-dot').hidden`)
+	// The tab goes to the background; notifications are allowed. The page's
+	// Notification and AudioContext are wrapped to see what it does with
+	// them (headless Chromium shows neither).
+	bt.Eval[bool](t, buyer, `(() => {
+		window.__notes = []; window.__tones = 0;
+		window.Notification = class { constructor(title, o) { window.__notes.push({title, ...o}); } static get permission() { return 'granted'; } };
+		const Real = window.AudioContext;
+		window.AudioContext = class extends Real { createOscillator() { window.__tones++; return super.createOscillator(); } };
+		Object.defineProperty(document, 'visibilityState', {get: () => 'hidden', configurable: true});
+		Object.defineProperty(document, 'hidden', {get: () => true, configurable: true});
+		return true;
+	})()`)
 	bt.Do(t, seller, "another message", chromedp.SendKeys(chromedp.CSS("#body"), "Delivery next week."), chromedp.Click(chromedp.CSS("#send")))
+	bt.WaitJS(t, buyer, 10*time.Second, "a browser notification while hidden", fmt.Sprintf(
+		`window.__notes.some(n => n.title === 'Giulia Rossi' && n.body === 'Delivery next week.' && n.tag === 'conversation-%s')`, conv))
+	bt.WaitJS(t, buyer, 5*time.Second, "the new-message tone", `window.__tones >= 1`)
 	bt.WaitJS(t, buyer, 10*time.Second, "the unread dot on the chat icon", `!document.getElementById('unread-dot').hidden`)
 	bt.WaitJS(t, buyer, 5*time.Second, "the favicon dot", `document.querySelector('link[rel=icon]').href.startsWith('data:image/png')`)
 	bt.WaitJS(t, buyer, 5*time.Second, "the unread conversation in the list", fmt.Sprintf(`document.querySelector('li.unread a[data-conversation="%s"]')`, conv))
