@@ -3,6 +3,9 @@ package browsertest_test
 import (
 	"context"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -61,6 +64,24 @@ func fetch(t *testing.T, c *http.Client, u string) []byte {
 		t.Fatalf("GET %s = %d", u, res.StatusCode)
 	}
 	return b
+}
+
+func writePNG(t *testing.T, path string) {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
+	for y := 0; y < 48; y++ {
+		for x := 0; x < 64; x++ {
+			img.Set(x, y, color.RGBA{uint8(x * 4), 20, uint8(y * 5), 255})
+		}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func screenshot(t *testing.T, ctx context.Context, name string) {
@@ -134,6 +155,14 @@ func testChatInTheBrowser(t *testing.T, postgres bool) {
 		t.Errorf("typing indicator after the message = %q, want empty", got)
 	}
 	bt.WaitJS(t, seller, 10*time.Second, "✓✓ on the seller's answer", `document.querySelector('li.bubble.mine[data-seq="2"] .receipt[data-state="read"]')`)
+	// A picture: upload progress, then a preview on both sides.
+	pic := filepath.Join(t.TempDir(), "black-chair.png")
+	writePNG(t, pic)
+	bt.Do(t, buyer, "attach a picture", chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{pic}))
+	bt.WaitJS(t, buyer, 10*time.Second, "the finished upload", `document.querySelector('#uploads progress') && document.querySelector('#uploads progress').value === 1`)
+	bt.Do(t, buyer, "send the picture", chromedp.Click(chromedp.CSS("#send")))
+	bt.WaitJS(t, seller, 10*time.Second, "the picture's preview at the seller", `[...document.querySelectorAll('img.preview')].some(i => i.alt === 'black-chair.png' && i.complete && i.naturalWidth === 64)`)
+	bt.WaitJS(t, buyer, 10*time.Second, "the picture's preview at the buyer", `[...document.querySelectorAll('li.bubble.mine img.preview')].some(i => i.complete && i.naturalWidth === 64)`)
 	screenshot(t, seller, "seller-conversation")
 
 	// Blocking goes through a real confirmation page.
@@ -152,7 +181,7 @@ func testChatInTheBrowser(t *testing.T, postgres bool) {
 	bt.Do(t, seller, "unblock", chromedp.Click(chromedp.CSS("#block-link")), chromedp.WaitVisible(chromedp.CSS("#confirm")),
 		chromedp.Click(chromedp.CSS("#confirm")), chromedp.WaitNotVisible(chromedp.CSS("#blocked-note")))
 	bt.Do(t, buyer, "retry", chromedp.Click(chromedp.CSS("button.retry")))
-	bt.WaitJS(t, buyer, 10*time.Second, "the retried message sent", `document.querySelector('li.bubble.mine[data-seq="3"]') && !document.querySelector('.receipt[data-state="failed"]')`)
+	bt.WaitJS(t, buyer, 10*time.Second, "the retried message sent", `document.querySelector('li.bubble.mine[data-seq="4"]') && !document.querySelector('.receipt[data-state="failed"]')`)
 	bt.WaitJS(t, seller, 10*time.Second, "the retried message at the seller", `[...document.querySelectorAll('li.bubble:not(.mine) .text')].some(e => e.textContent === 'Hello?')`)
 }
 
