@@ -21,6 +21,10 @@ export async function api(method, path, body) {
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: token ? 'omit' : 'same-origin' });
   if (res.status === 204) return null;
   const data = await res.json().catch(() => null);
+  if (res.status === 401 && !token && location.pathname.startsWith('/app/')) {
+    // The session ended (signed out elsewhere, expired): sign in again.
+    location.href = '/login?next=' + encodeURIComponent(location.pathname + location.search);
+  }
   if (!res.ok) throw new APIError(res.status, data);
   return data;
 }
