@@ -187,7 +187,11 @@ func testChatInTheBrowser(t *testing.T, postgres bool) {
 
 // TestLanguageSwitch: the switcher changes <html lang> and the texts.
 func TestLanguageSwitch(t *testing.T) {
-	s := bt.Start(t, false)
+	eachDB(t, testLanguageSwitch)
+}
+
+func testLanguageSwitch(t *testing.T, postgres bool) {
+	s := bt.Start(t, postgres)
 	b := bt.NewBrowser(t)
 	ctx := b.Context()
 	bt.Do(t, ctx, "login page", chromedp.Navigate(s.URL+"/login"))
@@ -218,8 +222,12 @@ func TestLanguageSwitch(t *testing.T) {
 // or critical violation), validates their HTML with vnu and takes the
 // README's screenshots, on a desktop and a phone's width.
 func TestPagesAccessibleAndValid(t *testing.T) {
+	eachDB(t, testPagesAccessibleAndValid)
+}
+
+func testPagesAccessibleAndValid(t *testing.T, postgres bool) {
 	tools := bt.InstallTools(t)
-	s := bt.Start(t, false)
+	s := bt.Start(t, postgres)
 	b := bt.NewBrowser(t)
 	buyer, seller, guest := b.Context(), b.Context(), b.Context()
 

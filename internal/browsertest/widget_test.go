@@ -34,7 +34,11 @@ document.getElementById('chat').addEventListener('click', function () {
 // a Bearer token), writes to the seller from the product, and sees the
 // seller's answer live.
 func TestWidgetOnAHostPage(t *testing.T) {
-	s := bt.Start(t, false)
+	eachDB(t, testWidgetOnAHostPage)
+}
+
+func testWidgetOnAHostPage(t *testing.T, postgres bool) {
+	s := bt.Start(t, postgres)
 	jwt, err := identity.SignHostJWT(bt.SSOSecret, "host-buyer-7", "mira@shop.example", "Mira Host", time.Now(), time.Hour)
 	if err != nil {
 		t.Fatal(err)
