@@ -31,6 +31,9 @@ func testSellerTools(t *testing.T, postgres bool) {
 	bt.Do(t, seller, "seller opens", chromedp.Navigate(s.URL+"/app/c/"+conv), chromedp.WaitVisible(chromedp.CSS(`li.bubble[data-seq="1"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#op-price")))
 
+	// The seller is online (its page holds a socket): the buyer's panel says so.
+	bt.WaitJS(t, buyer, 10*time.Second, "the seller's availability", `document.getElementById('seller-availability').textContent === 'Online'`)
+
 	// Status and assignment.
 	bt.WaitJS(t, seller, 5*time.Second, "the members in the assign list", `document.querySelectorAll('#c-assignee option').length === 3`)
 	bt.Eval[bool](t, seller, `(s => (s.value = 'pending', s.dispatchEvent(new Event('change')), true))(document.getElementById('c-status'))`)
@@ -74,6 +77,13 @@ func testSellerTools(t *testing.T, postgres bool) {
 	// Quotes and tickets lists: the chat is not among the tickets.
 	bt.Do(t, buyer, "tickets", chromedp.Click(chromedp.CSS(`button[data-kind="ticket"]`)))
 	bt.WaitJS(t, buyer, 5*time.Second, "an empty tickets list", `document.querySelectorAll('#conv-list li').length === 0 && !document.getElementById('list-empty').hidden`)
+
+	// Search.
+	bt.Do(t, seller, "seller's inbox", chromedp.Navigate(s.URL+"/app/"), chromedp.WaitVisible(chromedp.CSS("#conv-list li")))
+	bt.Do(t, seller, "search", chromedp.SendKeys(chromedp.CSS("#q"), "nonexistentword"))
+	bt.WaitJS(t, seller, 5*time.Second, "no result", `document.querySelectorAll('#conv-list li').length === 0`)
+	bt.Eval[bool](t, seller, `(q => (q.value = 'Delivery', q.dispatchEvent(new Event('input', {bubbles: true})), true))(document.getElementById('q'))`)
+	bt.WaitJS(t, seller, 5*time.Second, "the conversation found by its text", fmt.Sprintf(`document.querySelectorAll('#conv-list li').length === 1 && document.querySelector('a[data-conversation="%s"]')`, conv))
 
 	// Company settings.
 	bt.Do(t, seller, "settings", chromedp.Navigate(s.URL+"/app/settings"), chromedp.WaitVisible(chromedp.CSS(`section[data-org="bottega-rossi"] tbody tr`)))

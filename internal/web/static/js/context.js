@@ -48,7 +48,10 @@ export class Context {
   party() {
     const c = this.conv;
     if (c.my_side === 'buyer') {
-      return h('section', { 'aria-label': t('seller') }, h('h3', {}, t('seller')), h('p', {}, h('a', { href: '/app/sellers/' + encodeURIComponent(c.seller.id) }, c.seller.name)), h('p', { class: 'muted', id: 'seller-availability' }));
+      const avail = h('p', { class: 'muted', id: 'seller-availability' });
+      api('GET', '/api/v1/organizations/' + encodeURIComponent(c.seller.id) + '/availability')
+        .then((a) => { avail.textContent = t(a.status === 'online' ? 'online' : a.status === 'away' ? 'away' : 'offline'); }, () => {});
+      return h('section', { 'aria-label': t('seller') }, h('h3', {}, t('seller')), h('p', {}, h('a', { href: '/app/sellers/' + encodeURIComponent(c.seller.id) }, c.seller.name)), avail);
     }
     const sec = h('section', { 'aria-label': t('buyer') }, h('h3', {}, t('buyer')), h('p', {}, c.buyer.name), h('p', { class: 'muted' }, c.buyer.id));
     return sec;
