@@ -63,7 +63,10 @@ func langOf(t *testing.T, page string) string {
 // TestWebSignIn covers the sign-in pages: the demo account list, local
 // sign-in, the cross-origin refusal, SSO with a same-origin next, sign-out.
 func TestWebSignIn(t *testing.T) {
-	e := newEnv(t, "sqlite")
+	eachDB(t, testWebSignIn)
+}
+
+func testWebSignIn(t *testing.T, e *env) {
 	e.seed()
 	ctx := t.Context()
 	if _, err := e.app.Identity.CreateLocalUser(ctx, e.app.Marketplace.ID, "ann@example.com", "Ann", "long-password", false); err != nil {
@@ -131,7 +134,10 @@ func TestWebSignIn(t *testing.T) {
 // TestWebLanguage: Accept-Language, the switcher's cookie, CLDR plurals in
 // the scripts' catalogue and unknown languages.
 func TestWebLanguage(t *testing.T) {
-	e := newEnv(t, "sqlite")
+	eachDB(t, testWebLanguage)
+}
+
+func testWebLanguage(t *testing.T, e *env) {
 	b := newBrowser(t, e.srv.URL)
 	cases := map[string]string{"it-IT,it;q=0.9": "it", "sr-Latn-RS": "sr", "el": "el", "ru-RU": "ru", "es-MX": "es", "de-DE": "en", "": "en"}
 	for al, want := range cases {
