@@ -49,11 +49,17 @@ export function upload(file, onProgress) {
   });
 }
 
-// attachmentURL is where a file is fetched; the frame (no cookie) gets a blob.
-export async function attachmentURL(id) {
-  if (!token) return '/api/v1/attachments/' + encodeURIComponent(id);
-  const res = await fetch('/api/v1/attachments/' + encodeURIComponent(id), { headers: { Authorization: 'Bearer ' + token } });
-  return URL.createObjectURL(await res.blob());
+const blobs = new Map();
+
+// attachmentURL is where a file is fetched; the frame (no cookie) gets a
+// blob URL, fetched once per file.
+export function attachmentURL(id) {
+  if (!token) return Promise.resolve('/api/v1/attachments/' + encodeURIComponent(id));
+  if (!blobs.has(id)) {
+    blobs.set(id, fetch('/api/v1/attachments/' + encodeURIComponent(id), { headers: { Authorization: 'Bearer ' + token } })
+      .then((res) => res.blob()).then((b) => URL.createObjectURL(b)));
+  }
+  return blobs.get(id);
 }
 
 export function clientID() {
