@@ -4,7 +4,9 @@ import (
 	"context"
 	"io"
 	"net/http/httptest"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/parleyhq/parley/internal/app"
 	"github.com/parleyhq/parley/internal/demo"
@@ -19,6 +21,29 @@ const SSOSecret = "browser-test-sso-secret-0123456789abcdef"
 type Server struct {
 	App *app.App
 	URL string
+
+	mu      sync.Mutex
+	stopHub context.CancelFunc
+}
+
+// DropSockets closes every WebSocket of the server (as a node restart or
+// a network cut would) and serves sockets again at once. Clients must
+// reconnect and catch up with /api/v1/sync.
+func (s *Server) DropSockets(t *testing.T) {
+	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stopHub()
+	deadline := time.Now().Add(5 * time.Second)
+	for s.App.Hub.Sockets() > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d sockets still open after stopping the hub", s.App.Hub.Sockets())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.stopHub = cancel
+	go s.App.Hub.Run(ctx)
 }
 
 // Start opens Parley on a new SQLite database (or, with postgres, a new
@@ -46,13 +71,18 @@ func Start(t *testing.T, postgres bool) *Server {
 	}
 	a.DemoPassword = demo.Password
 	runCtx, cancel := context.WithCancel(context.Background())
-	a.Start(runCtx, runCtx)
+	hubCtx, stopHub := context.WithCancel(context.Background())
+	a.Start(runCtx, hubCtx)
 	srv := httptest.NewServer(a.Handler())
+	s := &Server{App: a, URL: srv.URL, stopHub: stopHub}
 	t.Cleanup(func() {
 		srv.Close()
 		a.Runner.Stop(context.Background())
 		cancel()
+		s.mu.Lock()
+		s.stopHub()
+		s.mu.Unlock()
 		a.Close()
 	})
-	return &Server{App: a, URL: srv.URL}
+	return s
 }

@@ -155,6 +155,19 @@ func testChatInTheBrowser(t *testing.T, postgres bool) {
 		t.Errorf("typing indicator after the message = %q, want empty", got)
 	}
 	bt.WaitJS(t, seller, 10*time.Second, "✓✓ on the seller's answer", `document.querySelector('li.bubble.mine[data-seq="2"] .receipt[data-state="read"]')`)
+	// The connection drops (a node restart, a network cut); a message sent
+	// meanwhile arrives through the catch-up sync after the reconnect.
+	s.DropSockets(t)
+	sellerHTTP := session(t, s.URL, sellerEmail)
+	req, _ := http.NewRequest("POST", s.URL+"/api/v1/conversations/"+conv+"/messages", strings.NewReader(`{"client_id":"while-away","body":"Sent while you were away"}`))
+	req.Header.Set("Content-Type", "application/json")
+	if res, err := sellerHTTP.Do(req); err != nil || res.StatusCode != 201 {
+		t.Fatalf("send while the sockets are down: %v %v", err, res)
+	}
+	bt.WaitJS(t, buyer, 15*time.Second, "the message sent while disconnected",
+		`[...document.querySelectorAll('li.bubble:not(.mine) .text')].some(e => e.textContent === 'Sent while you were away')`)
+	bt.WaitJS(t, seller, 15*time.Second, "the seller's page caught up too", `document.querySelector('li.bubble.mine[data-seq="3"]')`)
+
 	// A picture: upload progress, then a preview on both sides.
 	pic := filepath.Join(t.TempDir(), "black-chair.png")
 	writePNG(t, pic)
@@ -181,7 +194,7 @@ func testChatInTheBrowser(t *testing.T, postgres bool) {
 	bt.Do(t, seller, "unblock", chromedp.Click(chromedp.CSS("#block-link")), chromedp.WaitVisible(chromedp.CSS("#confirm")),
 		chromedp.Click(chromedp.CSS("#confirm")), chromedp.WaitNotVisible(chromedp.CSS("#blocked-note")))
 	bt.Do(t, buyer, "retry", chromedp.Click(chromedp.CSS("button.retry")))
-	bt.WaitJS(t, buyer, 10*time.Second, "the retried message sent", `document.querySelector('li.bubble.mine[data-seq="4"]') && !document.querySelector('.receipt[data-state="failed"]')`)
+	bt.WaitJS(t, buyer, 10*time.Second, "the retried message sent", `document.querySelector('li.bubble.mine[data-seq="5"]') && !document.querySelector('.receipt[data-state="failed"]')`)
 	bt.WaitJS(t, seller, 10*time.Second, "the retried message at the seller", `[...document.querySelectorAll('li.bubble:not(.mine) .text')].some(e => e.textContent === 'Hello?')`)
 }
 
