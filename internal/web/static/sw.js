@@ -4,9 +4,6 @@
 self.addEventListener('install', (event) => { event.waitUntil(self.skipWaiting()); });
 self.addEventListener('activate', (event) => { event.waitUntil(self.clients.claim()); });
 
-// Network only: pages are live data; the worker exists for install and push.
-self.addEventListener('fetch', () => {});
-
 self.addEventListener('push', (event) => {
   let p = {};
   try { p = event.data ? event.data.json() : {}; } catch { p = { body: event.data ? event.data.text() : '' }; }

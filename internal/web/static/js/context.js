@@ -4,6 +4,13 @@
 import { api, clientID } from './api.js';
 import { t, h } from './i18n.js';
 
+// orderWord translates the usual order statuses and events; others show as
+// the host sent them.
+function orderWord(w) {
+  const s = t('order_' + w);
+  return s === 'order_' + w ? w : s;
+}
+
 export class Context {
   constructor(root, conv) { this.root = root; this.conv = conv; }
 
@@ -29,19 +36,19 @@ export class Context {
       h('h3', {}, t('product')),
       h('p', {}, p.url ? h('a', { href: p.url, target: '_blank', rel: 'noopener' }, p.title) : p.title),
       h('dl', {},
-        h('dt', {}, 'Code'), h('dd', {}, p.code || '—'),
+        h('dt', {}, t('code')), h('dd', {}, p.code || '—'),
         h('dt', {}, t('price')), h('dd', {}, `${p.price.amount} ${p.price.currency}${p.price.unit ? ' / ' + p.price.unit : ''}`),
-        p.category?.length ? [h('dt', {}, '⌂'), h('dd', {}, p.category.join(' › '))] : null));
+        p.category?.length ? [h('dt', {}, t('category')), h('dd', {}, p.category.join(' › '))] : null));
   }
 
   order(o) {
     return h('section', { 'aria-label': t('order') },
       h('h3', {}, `${t('order')} ${o.id}`),
-      h('p', {}, h('span', { class: 'badge' }, o.status), ' ', h('time', { datetime: o.placed_at }, new Date(o.placed_at).toLocaleDateString())),
+      h('p', {}, h('span', { class: 'badge' }, orderWord(o.status)), ' ', h('time', { datetime: o.placed_at }, new Date(o.placed_at).toLocaleDateString())),
       h('h3', {}, t('items')),
       h('ul', {}, o.items.map((i) => h('li', {}, `${i.quantity} × ${i.title} — ${i.price}`))),
       h('h3', {}, t('events')),
-      h('ol', { class: 'timeline' }, [h('li', {}, `${t('placed')} · ${new Date(o.placed_at).toLocaleString()}`)].concat((o.events || []).map((e) => h('li', {}, `${e.type} · ${new Date(e.at).toLocaleString()}`)))),
+      h('ol', { class: 'timeline' }, [h('li', {}, `${t('placed')} · ${new Date(o.placed_at).toLocaleString()}`)].concat((o.events || []).map((e) => h('li', {}, `${orderWord(e.type)} · ${new Date(e.at).toLocaleString()}`)))),
       o.conversations?.length ? h('ul', {}, o.conversations.map((x) => h('li', {}, h('a', { href: '/app/c/' + x.id }, `${t('kind_' + x.kind)} ${x.subject || ''}`)))) : null);
   }
 
@@ -62,7 +69,7 @@ export class Context {
     const status = h('p', { class: 'muted', role: 'status' });
     const f = h('form', { class: 'proposal-form' },
       h('label', { for: 'op-product' }, t('product')), h('input', { id: 'op-product', name: 'product', required: true, value: product ? product.id : '' }),
-      h('label', { for: 'op-title' }, 'Title'), h('input', { id: 'op-title', name: 'title', value: product ? product.title : '' }),
+      h('label', { for: 'op-title' }, t('item_title')), h('input', { id: 'op-title', name: 'title', value: product ? product.title : '' }),
       h('label', { for: 'op-qty' }, t('quantity')), h('input', { id: 'op-qty', name: 'quantity', type: 'number', min: '1', value: '1', required: true }),
       h('label', { for: 'op-price' }, t('unit_price')), h('input', { id: 'op-price', name: 'price', inputmode: 'decimal', required: true, pattern: '[0-9]+([.][0-9]{1,2})?', value: product ? product.price.amount : '' }),
       h('label', { for: 'op-note' }, t('note')), h('input', { id: 'op-note', name: 'note' }),
