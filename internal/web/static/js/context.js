@@ -2,7 +2,7 @@
 // with its items and events timeline, the other party, and (seller side)
 // the form that proposes an order from the chat.
 import { api, clientID } from './api.js';
-import { t, h } from './i18n.js';
+import { page, t, h } from './i18n.js';
 
 // orderWord translates the usual order statuses and events; others show as
 // the host sent them.
@@ -44,11 +44,11 @@ export class Context {
   order(o) {
     return h('section', { 'aria-label': t('order') },
       h('h3', {}, `${t('order')} ${o.id}`),
-      h('p', {}, h('span', { class: 'badge' }, orderWord(o.status)), ' ', h('time', { datetime: o.placed_at }, new Date(o.placed_at).toLocaleDateString())),
+      h('p', {}, h('span', { class: 'badge' }, orderWord(o.status)), ' ', h('time', { datetime: o.placed_at }, new Date(o.placed_at).toLocaleDateString(page.lang))),
       h('h3', {}, t('items')),
       h('ul', {}, o.items.map((i) => h('li', {}, `${i.quantity} × ${i.title} — ${i.price}`))),
       h('h3', {}, t('events')),
-      h('ol', { class: 'timeline' }, [h('li', {}, `${t('placed')} · ${new Date(o.placed_at).toLocaleString()}`)].concat((o.events || []).map((e) => h('li', {}, `${orderWord(e.type)} · ${new Date(e.at).toLocaleString()}`)))),
+      h('ol', { class: 'timeline' }, [h('li', {}, `${t('placed')} · ${new Date(o.placed_at).toLocaleString(page.lang)}`)].concat((o.events || []).map((e) => h('li', {}, `${orderWord(e.type)} · ${new Date(e.at).toLocaleString(page.lang)}`)))),
       o.conversations?.length ? h('ul', {}, o.conversations.map((x) => h('li', {}, h('a', { href: '/app/c/' + x.id }, `${t('kind_' + x.kind)} ${x.subject || ''}`)))) : null);
   }
 
