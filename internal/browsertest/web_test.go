@@ -92,8 +92,16 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
-	dir := filepath.Join(bt.RepoRoot(t), "docs", "screenshots")
-	os.MkdirAll(dir, 0o755)
+	if len(png) < 1000 {
+		t.Fatalf("screenshot %s is only %d bytes", name, len(png))
+	}
+	// PARLEY_SCREENSHOTS=1 refreshes the README's pictures; otherwise they go
+	// to a temporary directory, so that a test run leaves the tree clean.
+	dir := t.TempDir()
+	if os.Getenv("PARLEY_SCREENSHOTS") == "1" {
+		dir = filepath.Join(bt.RepoRoot(t), "docs", "screenshots")
+		os.MkdirAll(dir, 0o755)
+	}
 	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
 		t.Fatal(err)
 	}
