@@ -28,6 +28,17 @@ func testSellerTools(t *testing.T, postgres bool) {
 	signIn(t, seller, s.URL, sellerEmail)
 	conv := startChat(t, buyer, "walnut-chair", "Four chairs, what price?")
 	bt.Do(t, buyer, "buyer opens", chromedp.Navigate(s.URL+"/app/c/"+conv), chromedp.WaitVisible(chromedp.CSS(`li.bubble[data-seq="1"]`)))
+	// The seller's inbox (not the conversation) gets the next message: ✓
+	// delivered, not yet ✓✓ read.
+	bt.Do(t, seller, "seller's inbox", chromedp.Navigate(s.URL+"/app/"), chromedp.WaitVisible(chromedp.CSS("#conv-list li")))
+	bt.WaitJS(t, seller, 5*time.Second, "the seller's scripts", `document.documentElement.dataset.shell === 'ready'`)
+	for deadline := time.Now().Add(5 * time.Second); s.App.Hub.Sockets() < 2; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("sockets = %d, want the buyer's and the seller's", s.App.Hub.Sockets())
+		}
+	}
+	bt.Do(t, buyer, "second message", chromedp.SendKeys(chromedp.CSS("#body"), "And the delivery time?"), chromedp.Click(chromedp.CSS("#send")))
+	bt.WaitJS(t, buyer, 10*time.Second, "✓ delivered", `document.querySelector('li.bubble.mine[data-seq="2"] .receipt[data-state="delivered"]')`)
 	bt.Do(t, seller, "seller opens", chromedp.Navigate(s.URL+"/app/c/"+conv), chromedp.WaitVisible(chromedp.CSS(`li.bubble[data-seq="1"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#op-price")))
 

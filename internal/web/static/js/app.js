@@ -2,7 +2,7 @@
 // and its context panel, live updates and attention signals.
 import { page, t } from './i18n.js';
 import { api } from './api.js';
-import { start, onFrame, onStatus } from './live.js';
+import { start, onFrame, onStatus, send } from './live.js';
 import { Inbox } from './inbox.js';
 import { Thread } from './thread.js';
 import { Context } from './context.js';
@@ -26,6 +26,8 @@ function refreshUnread() {
 
 onFrame((f) => {
   if (f.type === 'message.created' && f.data.author.side !== 'system' && f.data.author.id !== me) {
+    // The message reached this device: the sender sees ✓ delivered.
+    send({ type: 'delivered', conversation: f.data.conversation, seq: f.data.seq });
     const open = f.data.conversation === convID && document.visibilityState === 'visible';
     if (!open || document.hidden) incoming(f.data);
   }

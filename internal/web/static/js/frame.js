@@ -3,7 +3,7 @@
 // conversations and shows one, compactly. Starting a conversation happens on
 // the first message, with the context the host passed to Parley.open().
 import { api, setToken, clientID } from './api.js';
-import { start, onFrame } from './live.js';
+import { start, onFrame, send } from './live.js';
 import { Inbox } from './inbox.js';
 import { Thread } from './thread.js';
 import { t } from './i18n.js';
@@ -109,7 +109,10 @@ async function signIn(jwt) {
   await inbox.load();
   if (convEl.hidden) listEl.hidden = false;
   countUnread();
-  onFrame((f) => { if (f.type === 'message.created' || f.type === 'conversation.updated') countUnread(); });
+  onFrame((f) => {
+    if (f.type === 'message.created' && f.data.author.id !== me.id) send({ type: 'delivered', conversation: f.data.conversation, seq: f.data.seq });
+    if (f.type === 'message.created' || f.type === 'conversation.updated') countUnread();
+  });
 }
 
 let signedIn = null;
