@@ -153,6 +153,10 @@ func (a *App) Handler() http.Handler {
 		api.Mails = box
 	}
 	apiHandler := api.Handler()
+	// web.Config.Locale is left nil until the settings store exists (the
+	// Web Push/settings work): pages follow the switcher's cookie and
+	// Accept-Language, and signed-in pages apply the settings locale from
+	// GET /api/v1/me/settings themselves.
 	pages, err := web.New(web.Config{Identity: a.Identity, Conversations: a.Conversations, DB: a.DB, Marketplace: a.Marketplace,
 		Mailbox: box, Demo: a.Config.Demo, DemoAccounts: a.DemoAccounts, DemoPassword: a.DemoPassword, SecureCookies: secure, Log: a.Log})
 	if err != nil {
