@@ -104,3 +104,34 @@ func testSellerTools(t *testing.T, postgres bool) {
 		chromedp.Click(chromedp.CSS(`section[data-org="bottega-rossi"] .add-member button`)))
 	bt.WaitJS(t, seller, 5*time.Second, "the new member's row", `document.querySelectorAll('section[data-org="bottega-rossi"] tbody tr').length === 3`)
 }
+
+// TestOlderMessages: a long conversation opens on its newest page and
+// loads the older ones on demand.
+func TestOlderMessages(t *testing.T) {
+	eachDB(t, func(t *testing.T, postgres bool) {
+		s := bt.Start(t, postgres)
+		b := bt.NewBrowser(t)
+		buyer := b.Context()
+		signIn(t, buyer, s.URL, buyerEmail)
+		conv := startChat(t, buyer, "drill-set", "Message 1")
+		bt.Eval[bool](t, buyer, fmt.Sprintf(`(async () => {
+			for (let i = 2; i <= 60; i++) {
+				const r = await fetch('/api/v1/conversations/%s/messages', {method: 'POST', headers: {'Content-Type': 'application/json'},
+					body: JSON.stringify({client_id: 'm-' + i, body: 'Message ' + i})});
+				if (r.status !== 201) throw new Error('send ' + i + ': ' + r.status);
+			}
+			return true;
+		})()`, conv))
+		bt.Do(t, buyer, "open", chromedp.Navigate(s.URL+"/app/c/"+conv), chromedp.WaitVisible(chromedp.CSS(`li.bubble[data-seq="60"]`)))
+		if n := bt.Eval[int](t, buyer, `document.querySelectorAll('li.bubble').length`); n != 50 {
+			t.Errorf("bubbles on open = %d, want the newest 50", n)
+		}
+		bt.Do(t, buyer, "load older", chromedp.Click(chromedp.CSS("li.older button")), chromedp.WaitVisible(chromedp.CSS(`li.bubble[data-seq="1"]`)))
+		if n := bt.Eval[int](t, buyer, `document.querySelectorAll('li.bubble').length`); n != 60 {
+			t.Errorf("bubbles after loading older = %d, want 60", n)
+		}
+		if bt.Eval[bool](t, buyer, `!!document.querySelector('li.older')`) {
+			t.Error("the load-older button stays after the first message")
+		}
+	})
+}
