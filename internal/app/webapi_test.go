@@ -164,3 +164,50 @@ func mustOrg(t *testing.T, e *env, id string) int64 {
 	}
 	return o.ID
 }
+
+// TestWebhookRefusedIsRetried: an endpoint that refuses the delivery gets
+// it again later; the job records why.
+func TestWebhookRefusedIsRetried(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		w := e.seed()
+		calls := make(chan string, 4)
+		host := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			calls <- r.Header.Get("Parley-Event-Id")
+			rw.WriteHeader(http.StatusServiceUnavailable)
+		}))
+		defer host.Close()
+		e.must(201, "POST", "/api/v1/host/webhooks", testAPIKey, map[string]any{"url": host.URL, "events": []string{"*"}})
+		st := e.must(201, "POST", "/api/v1/conversations", w.buyer, map[string]any{"kind": "chat", "product": "p1", "message": msg("b-1", "price?")})
+		conv := st["conversation"].(map[string]any)["id"].(string)
+		e.must(201, "POST", "/api/v1/conversations/"+conv+"/order-proposals", w.owner, map[string]any{"client_id": "p-1",
+			"items": []map[string]any{{"product": "p1", "quantity": 1, "price": "90.00"}}})
+		select {
+		case id := <-calls:
+			if id == "" {
+				t.Error("no Parley-Event-Id")
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("no delivery attempt within 10s")
+		}
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			jobs, err := store.Jobs(e.app.DB.Reader(t.Context()), e.app.Marketplace.ID, "", 0, 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var hook *store.Job
+			for i := range jobs {
+				if jobs[i].Kind == "webhook.deliver" {
+					hook = &jobs[i]
+				}
+			}
+			if hook != nil && hook.Attempts == 1 && hook.State != store.JobDone && strings.Contains(hook.LastError, "503") && hook.RunAt.After(time.Now()) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("webhook job after a refused delivery = %+v, want a retry scheduled with the 503 recorded", hook)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	})
+}
