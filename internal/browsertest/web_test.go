@@ -156,6 +156,8 @@ func testChatInTheBrowser(t *testing.T, postgres bool) {
 
 	bt.WaitJS(t, buyer, 10*time.Second, "the seller's answer without reloading",
 		`[...document.querySelectorAll('li.bubble:not(.mine) .text')].some(e => e.textContent.includes('we have it in black'))`)
+	bt.WaitJS(t, buyer, 5*time.Second, "the answer announced to screen readers",
+		`[...document.querySelectorAll('[aria-live="polite"]')].some(e => e.textContent.includes('New message from Giulia Rossi: Yes, we have it in black'))`)
 	if !bt.Eval[bool](t, buyer, `window.__noReload === true`) {
 		t.Error("the buyer's page reloaded")
 	}

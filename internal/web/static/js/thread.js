@@ -93,6 +93,7 @@ export class Thread {
     if (!this.mine(m)) {
       this.hideTyping();
       this.deliver();
+      this.announce(m);
     }
     this.render(true);
     this.markRead();
@@ -131,6 +132,17 @@ export class Thread {
   }
 
   hideTyping() { this.els.typing.textContent = ''; }
+
+  // announce tells screen readers about a message from the other side (the
+  // list itself is re-rendered, so it is not a live region).
+  announce(m) {
+    if (m.author.side === 'system') return;
+    if (!this.live) {
+      this.live = h('p', { class: 'visually-hidden', 'aria-live': 'polite' });
+      this.els.list.after(this.live);
+    }
+    this.live.textContent = `${t('new_message', { Name: m.author.name })}: ${m.body || t('attachment')}`;
+  }
 
   addFile(file) {
     const item = { name: file.name, id: null, error: false };
