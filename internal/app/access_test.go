@@ -76,6 +76,15 @@ func TestAccessControl(t *testing.T) {
 		"POST /api/v1/admin/jobs/{id}/retry":     {path: "/api/v1/admin/jobs/{job}/retry", want: 403, operator: 404},
 		"GET /api/v1/admin/mails":                {path: "/api/v1/admin/mails", want: 403, operator: 200, noData: true},
 		"GET /api/v1/admin/mails/{id}":           {path: "/api/v1/admin/mails/{mail}", want: 403, operator: 404},
+		// Products are the marketplace's public catalogue; orders and
+		// companies only for their parties.
+		"GET /api/v1/products/{id}":                        {path: "/api/v1/products/p1", want: 200, otherTenant: 404},
+		"GET /api/v1/orders/{id}":                          {path: "/api/v1/orders/ORD-77", want: 404},
+		"POST /api/v1/conversations/{id}/order-proposals":  {path: "/api/v1/conversations/{conv}/order-proposals", body: map[string]any{"client_id": "x-3", "items": []map[string]any{{"product": "p1", "quantity": 1, "price": "1.00"}}}, want: 404},
+		"GET /api/v1/organizations/{id}":                   {path: "/api/v1/organizations/acme", want: 404, noData: true},
+		"PATCH /api/v1/organizations/{id}":                 {path: "/api/v1/organizations/acme", body: map[string]any{"chat_enabled": false}, want: 404},
+		"PUT /api/v1/organizations/{id}/members/{user}":    {path: "/api/v1/organizations/acme/members/stranger", body: map[string]any{"role": "owner"}, want: 404},
+		"DELETE /api/v1/organizations/{id}/members/{user}": {path: "/api/v1/organizations/acme/members/owner", want: 404},
 	}
 	for _, rt := range httpapi.Routes() {
 		if _, ok := rows[rt.Method+" "+rt.Path]; !ok {

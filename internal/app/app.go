@@ -10,6 +10,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/parleyhq/parley"
@@ -29,6 +30,8 @@ import (
 	"github.com/parleyhq/parley/internal/settings"
 	"github.com/parleyhq/parley/internal/shop"
 	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/web"
+	"github.com/parleyhq/parley/internal/webhook"
 )
 
 // App is a running Parley.
@@ -48,7 +51,8 @@ type App struct {
 	Settings      *settings.Service
 	Marketplace   parley.Marketplace // the default marketplace
 	// Shop is the demo marketplace (--demo), a host of this Parley mounted
-	// at /shop/; DemoAccounts are its people's local accounts.
+	// at /shop/; DemoAccounts are its people's local accounts, which the
+	// sign-in page lists.
 	Shop         *shop.Shop
 	DemoAccounts []demo.Account
 
@@ -117,6 +121,9 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	a.Identity = identity.NewService(db)
 	a.Catalog = catalog.NewService(db)
 	a.Conversations = conversation.NewService(db, a.Bus, hooks{notifier, a.Push}, attachmentStore{})
+	webhooks := webhook.New(db, a.Runner.Queue())
+	webhooks.Register(a.Runner)
+	a.Conversations.Events = webhooks
 	a.Hub = realtime.NewHub(a.Conversations, a.Identity, a.Bus, a.Log)
 	a.Hub.Presence = presence
 	if cfg.Demo {
@@ -164,21 +171,44 @@ var (
 	_ httpapi.MailAdmin = (*mail.DevMailbox)(nil)
 )
 
-// Handler is Parley's whole HTTP handler.
+// Handler is Parley's whole HTTP handler: the JSON API and health checks,
+// and the web app for every other path.
 func (a *App) Handler() http.Handler {
+	secure := strings.HasPrefix(a.Config.BaseURL, "https://")
 	api := &httpapi.Server{DB: a.DB, Identity: a.Identity, Conversations: a.Conversations, Catalog: a.Catalog,
-		Attachments: attachmentAPI{svc: a.Attachments, conv: a.Conversations}, Jobs: a.Runner, Realtime: a.Hub, Availability: a.Hub.Presence, Push: a.Push, Settings: a.Settings, Log: a.Log,
-		SecureCookies: len(a.Config.BaseURL) > 8 && a.Config.BaseURL[:8] == "https://"}
+		Attachments: attachmentAPI{svc: a.Attachments, conv: a.Conversations}, Jobs: a.Runner, Realtime: a.Hub, Availability: a.Hub.Presence,
+		Push: a.Push, Settings: a.Settings, Log: a.Log, SecureCookies: secure}
 	// With SMTP there is no dev mailbox: the operators' mail list is empty.
-	if box, ok := a.Mailer.(*mail.DevMailbox); ok {
+	box, _ := a.Mailer.(*mail.DevMailbox)
+	if box != nil {
 		api.Mails = box
 	}
-	if a.Shop == nil {
-		return api.Handler()
+	apiHandler := api.Handler()
+	var accounts []web.Account
+	for _, acc := range a.DemoAccounts {
+		accounts = append(accounts, web.Account{Email: acc.Email, Name: acc.Name, Role: acc.Role})
+	}
+	pages, err := web.New(web.Config{Identity: a.Identity, Conversations: a.Conversations, DB: a.DB, Marketplace: a.Marketplace,
+		Mailbox: box, Demo: a.Config.Demo, DemoAccounts: accounts, DemoPassword: demo.Password, SecureCookies: secure, Log: a.Log,
+		Locale: func(ctx context.Context, p *identity.Principal) string {
+			l, err := a.Settings.Locale(ctx, p.User.ID)
+			if err != nil {
+				return ""
+			}
+			return l
+		}})
+	if err != nil {
+		// The templates and catalogues are embedded: this is a build defect.
+		panic(fmt.Sprintf("web app: %v", err))
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/shop/", a.Shop.Handler())
-	mux.Handle("/", api.Handler())
+	mux.Handle("/api/", apiHandler)
+	mux.Handle("/healthz", apiHandler)
+	mux.Handle("/readyz", apiHandler)
+	if a.Shop != nil {
+		mux.Handle("/shop/", a.Shop.Handler())
+	}
+	mux.Handle("/", pages.Handler())
 	return mux
 }
 

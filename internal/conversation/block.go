@@ -29,11 +29,11 @@ type Block struct {
 	CreatedAt    time.Time `json:"created_at"`
 }
 
-// Block makes the caller (or the caller's company) block the other party.
-// It reports created=false when the block already stood.
-func (s *Service) Block(ctx context.Context, p *identity.Principal, in BlockInput) (Block, bool, error) {
+// resolveBlock turns a block request into the store's block between the
+// parties, checking that the caller may make it.
+func (s *Service) resolveBlock(ctx context.Context, p *identity.Principal, in BlockInput) (store.Block, Block, error) {
 	if p.Host || p.User.ID == 0 {
-		return Block{}, false, parley.Errorf(parley.EForbidden, "Only a signed-in user can block.")
+		return store.Block{}, Block{}, parley.Errorf(parley.EForbidden, "Only a signed-in user can block.")
 	}
 	q := s.db.Reader(ctx)
 	mid := p.Marketplace.ID
@@ -41,38 +41,65 @@ func (s *Service) Block(ctx context.Context, p *identity.Principal, in BlockInpu
 	var out Block
 	switch {
 	case (in.User == "") == (in.Organization == ""):
-		return Block{}, false, parley.Invalid(parley.FieldError{Field: "user", Message: "name exactly one of user or organization"})
+		return store.Block{}, Block{}, parley.Invalid(parley.FieldError{Field: "user", Message: "name exactly one of user or organization"})
 	case in.User != "":
 		org, err := s.actingOrg(p, in.As)
 		if err != nil {
-			return Block{}, false, err
+			return store.Block{}, Block{}, err
 		}
 		u, err := store.UserByExternalID(q, mid, in.User)
 		if errors.Is(err, store.ErrNotFound) {
-			return Block{}, false, parley.NotFound("user")
+			return store.Block{}, Block{}, parley.NotFound("user")
 		} else if err != nil {
-			return Block{}, false, err
+			return store.Block{}, Block{}, err
 		}
 		if p.Role(org.ID) != "" && u.ID == p.User.ID {
-			return Block{}, false, parley.Invalid(parley.FieldError{Field: "user", Message: "you cannot block yourself"})
+			return store.Block{}, Block{}, parley.Invalid(parley.FieldError{Field: "user", Message: "you cannot block yourself"})
 		}
 		b.BlockerOrgID, b.BlockedUserID = org.ID, u.ID
 		out.User, out.By = u.ExternalID, org.ExternalID
 	default:
 		org, err := store.OrganizationByExternalID(q, mid, in.Organization)
 		if errors.Is(err, store.ErrNotFound) {
-			return Block{}, false, parley.NotFound("organization")
+			return store.Block{}, Block{}, parley.NotFound("organization")
 		} else if err != nil {
-			return Block{}, false, err
+			return store.Block{}, Block{}, err
 		}
 		if p.Role(org.ID) != "" {
-			return Block{}, false, parley.Invalid(parley.FieldError{Field: "organization", Message: "you cannot block your own company"})
+			return store.Block{}, Block{}, parley.Invalid(parley.FieldError{Field: "organization", Message: "you cannot block your own company"})
 		}
 		b.BlockerUserID, b.BlockedOrgID = p.User.ID, org.ID
 		out.Organization, out.By = org.ExternalID, p.User.ExternalID
 	}
+	return b, out, nil
+}
+
+// FindBlock returns the standing block the caller (or the caller's company)
+// made against the other party named in in; not found when there is none.
+func (s *Service) FindBlock(ctx context.Context, p *identity.Principal, in BlockInput) (Block, error) {
+	b, out, err := s.resolveBlock(ctx, p, in)
+	if err != nil {
+		return Block{}, err
+	}
+	existing, err := store.FindBlock(s.db.Reader(ctx), b)
+	if errors.Is(err, store.ErrNotFound) {
+		return Block{}, parley.NotFound("block")
+	} else if err != nil {
+		return Block{}, err
+	}
+	out.ID, out.CreatedAt = ID(existing.ID), existing.CreatedAt
+	return out, nil
+}
+
+// Block makes the caller (or the caller's company) block the other party.
+// It reports created=false when the block already stood.
+func (s *Service) Block(ctx context.Context, p *identity.Principal, in BlockInput) (Block, bool, error) {
+	b, out, err := s.resolveBlock(ctx, p, in)
+	if err != nil {
+		return Block{}, false, err
+	}
 	created := false
-	err := s.db.Write(ctx, func(tx *store.Tx) error {
+	err = s.db.Write(ctx, func(tx *store.Tx) error {
 		existing, err := store.FindBlock(tx, b)
 		if err == nil {
 			b = existing

@@ -86,7 +86,11 @@ func (s *Service) original(ctx context.Context, p *identity.Principal, convID in
 // conversation pre (read, with its rules checked, before the write).
 func (s *Service) appendMessage(tx *store.Tx, p *identity.Principal, pre store.WriteState, side string, in MessageInput, fileIDs []int64) (parley.Message, error) {
 	convID := pre.ID
-	nm := store.NewMessage{ConversationID: convID, AuthorUserID: p.User.ID, Side: side, Kind: parley.MessageText,
+	kind := parley.MessageText
+	if in.Kind != "" {
+		kind = in.Kind
+	}
+	nm := store.NewMessage{ConversationID: convID, AuthorUserID: p.User.ID, Side: side, Kind: kind,
 		Body: in.Body, PageURL: in.PageURL, Data: in.Data, ClientID: in.ClientID}
 	if side == "" {
 		// The UPDATE that takes the seq also finds the principal's side and

@@ -36,6 +36,14 @@ type Service struct {
 	bus         bus.Bus
 	hooks       Hooks
 	attachments AttachmentStore
+	// Events sends host-facing events (webhooks); nil sends none.
+	Events EventSink
+}
+
+// EventSink sends an event to the host marketplace from inside the
+// transaction of the change that causes it.
+type EventSink interface {
+	Emit(tx *store.Tx, marketplaceID int64, eventType string, data any) error
 }
 
 // NewService returns the conversation service. hooks and attachments may

@@ -14,6 +14,9 @@ type MessageInput struct {
 	Attachments []string `json:"attachments"`
 	PageURL     string   `json:"-"`
 	Data        string   `json:"-"`
+	// Kind is the message kind (default text); set by features, never by
+	// clients.
+	Kind string `json:"-"`
 }
 
 const maxClientID = 128

@@ -41,6 +41,13 @@ func Routes() []Route {
 		{http.MethodGet, "/api/v1/push/vapid-key", User, vapidKey},
 		{http.MethodPost, "/api/v1/push/subscriptions", User, subscribePush},
 		{http.MethodDelete, "/api/v1/push/subscriptions/{id}", User, unsubscribePush},
+		{http.MethodGet, "/api/v1/products/{id}", User, getProduct},
+		{http.MethodGet, "/api/v1/orders/{id}", User, getOrder},
+		{http.MethodPost, "/api/v1/conversations/{id}/order-proposals", User, proposeOrder},
+		{http.MethodGet, "/api/v1/organizations/{id}", User, getOrganization},
+		{http.MethodPatch, "/api/v1/organizations/{id}", User, patchOrganization},
+		{http.MethodPut, "/api/v1/organizations/{id}/members/{user}", User, putMember},
+		{http.MethodDelete, "/api/v1/organizations/{id}/members/{user}", User, deleteMember},
 
 		{http.MethodGet, "/api/v1/admin/jobs", User, listJobs},
 		{http.MethodPost, "/api/v1/admin/jobs/{id}/retry", User, retryJob},

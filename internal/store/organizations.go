@@ -111,3 +111,75 @@ func OrgMembers(q Querier, orgID int64, roles ...string) ([]parley.User, error) 
 	}
 	return out, rows.Err()
 }
+
+// Member is a user's role in an organization.
+type Member struct {
+	User parley.User
+	Role string
+}
+
+// MembersWithRoles returns an organization's members and their roles.
+func MembersWithRoles(q Querier, orgID int64) ([]Member, error) {
+	rows, err := q.Query(`SELECT `+prefixCols("u.", userCols)+`, m.role FROM memberships m JOIN users u ON u.id = m.user_id
+		WHERE m.organization_id = ? ORDER BY u.name, u.id`, orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Member
+	for rows.Next() {
+		var m Member
+		var role string
+		u, err := scanUser(scanTail{rows, &role})
+		if err != nil {
+			return nil, err
+		}
+		m.User, m.Role = u, role
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// scanTail scans a row whose first columns are read by an inner scanner and
+// whose last column goes to tail.
+type scanTail struct {
+	row  interface{ Scan(...any) error }
+	tail any
+}
+
+func (s scanTail) Scan(dest ...any) error { return s.row.Scan(append(dest, s.tail)...) }
+
+// SetMember adds a member or changes their role.
+func SetMember(tx *Tx, orgID, userID int64, role string) error {
+	res, err := tx.Exec(`UPDATE memberships SET role = ? WHERE organization_id = ? AND user_id = ?`, role, orgID, userID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return nil
+	}
+	_, err = tx.Exec(`INSERT INTO memberships (organization_id, user_id, role) VALUES (?, ?, ?)`, orgID, userID, role)
+	return mapError(err)
+}
+
+// RemoveMember removes a member; not found when they were none.
+func RemoveMember(tx *Tx, orgID, userID int64) error {
+	res, err := tx.Exec(`DELETE FROM memberships WHERE organization_id = ? AND user_id = ?`, orgID, userID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// SetChatEnabled switches an organization's chat on or off.
+func SetChatEnabled(tx *Tx, orgID int64, on bool) error {
+	v := int64(0)
+	if on {
+		v = 1
+	}
+	_, err := tx.Exec(`UPDATE organizations SET chat_enabled = ?, updated_at = ? WHERE id = ?`, v, Micros(tx.Now()), orgID)
+	return err
+}

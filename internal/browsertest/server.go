@@ -1,0 +1,87 @@
+package browsertest
+
+import (
+	"context"
+	"io"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/parleyhq/parley/internal/app"
+	"github.com/parleyhq/parley/internal/store/storetest"
+)
+
+// SSOSecret is the SSO secret of the test server's marketplace.
+const SSOSecret = "browser-test-sso-secret-0123456789abcdef"
+
+// Server is a running Parley with the demo data.
+type Server struct {
+	App *app.App
+	URL string
+
+	mu      sync.Mutex
+	stopHub context.CancelFunc
+}
+
+// DropSockets closes every WebSocket of the server (as a node restart or
+// a network cut would) and serves sockets again at once. Clients must
+// reconnect and catch up with /api/v1/sync.
+func (s *Server) DropSockets(t *testing.T) {
+	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stopHub()
+	deadline := time.Now().Add(5 * time.Second)
+	for s.App.Hub.Sockets() > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d sockets still open after stopping the hub", s.App.Hub.Sockets())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.stopHub = cancel
+	go s.App.Hub.Run(ctx)
+}
+
+// Start opens Parley on a new SQLite database (or, with postgres, a new
+// PostgreSQL schema), seeds the demo marketplace and serves it on
+// 127.0.0.1:0 until the test ends.
+func Start(t *testing.T, postgres bool) *Server {
+	t.Helper()
+	url := ""
+	if postgres {
+		url = storetest.NewSchema(t)
+	}
+	cfg := app.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), SSOSecret: SSOSecret, MailFrom: "Parley <parley@test>",
+		MaxUpload: 5 << 20, LogLevel: "error", BaseURL: "http://parley.test", DatabaseURL: url, Demo: true}
+	ctx := context.Background()
+	a, err := app.Open(ctx, cfg, io.Discard)
+	if err != nil {
+		t.Fatalf("open app: %v", err)
+	}
+	runCtx, cancel := context.WithCancel(context.Background())
+	hubCtx, stopHub := context.WithCancel(context.Background())
+	a.Start(runCtx, hubCtx)
+	srv := httptest.NewServer(a.Handler())
+	// The demo shop pushes its catalogue, people and orders over HTTP, as
+	// in `parley serve --demo`.
+	if err := a.Shop.Start(runCtx, srv.URL); err != nil {
+		srv.Close()
+		cancel()
+		stopHub()
+		a.Close()
+		t.Fatalf("demo seed: %v", err)
+	}
+	s := &Server{App: a, URL: srv.URL, stopHub: stopHub}
+	t.Cleanup(func() {
+		srv.Close()
+		a.Runner.Stop(context.Background())
+		cancel()
+		s.mu.Lock()
+		s.stopHub()
+		s.mu.Unlock()
+		a.Close()
+	})
+	return s
+}

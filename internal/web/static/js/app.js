@@ -1,0 +1,96 @@
+// The inbox page (/app/ and /app/c/{id}): the list, the open conversation
+// and its context panel, live updates and attention signals.
+import { page, t } from './i18n.js';
+import { api } from './api.js';
+import { start, onFrame, onStatus, send } from './live.js';
+import { Inbox } from './inbox.js';
+import { Thread } from './thread.js';
+import { Context } from './context.js';
+import { setUnread, incoming, loadSettings, unreadCount } from './attention.js';
+
+const me = page.user.id;
+const convID = page.conversation || '';
+
+const inbox = new Inbox({
+  list: document.getElementById('conv-list'),
+  empty: document.getElementById('list-empty'),
+  more: document.getElementById('more'),
+  filters: document.getElementById('filters'),
+}, { current: convID, kind: page.kind });
+
+let unreadTimer = null;
+function refreshUnread() {
+  clearTimeout(unreadTimer);
+  unreadTimer = setTimeout(async () => { try { setUnread(await unreadCount()); } catch { /* offline */ } }, 200);
+}
+
+onFrame((f) => {
+  if (f.type === 'message.created' && f.data.author.side !== 'system' && f.data.author.id !== me) {
+    // The message reached this device: the sender sees ✓ delivered.
+    send({ type: 'delivered', conversation: f.data.conversation, seq: f.data.seq });
+    const open = f.data.conversation === convID && document.visibilityState === 'visible';
+    if (!open || document.hidden) incoming(f.data);
+  }
+  if (f.type === 'message.created' || f.type === 'conversation.updated') refreshUnread();
+});
+
+onStatus((up) => {
+  let banner = document.getElementById('offline-banner');
+  if (up) { banner?.remove(); return; }
+  if (!banner) document.body.append(Object.assign(document.createElement('p'), { id: 'offline-banner', className: 'offline-banner', role: 'status', textContent: t('offline_banner') }));
+});
+
+async function openConversation() {
+  const conv = await api('GET', '/api/v1/conversations/' + convID);
+  const status = document.getElementById('c-status');
+  const assignee = document.getElementById('c-assignee');
+  const sub = document.getElementById('conv-sub');
+  const blockedNote = document.getElementById('blocked-note');
+  const blockLink = document.getElementById('block-link');
+  const showHead = (c) => {
+    const parts = [t('kind_' + c.kind), t('status_' + c.status)];
+    if (c.assignee) parts.push(t('assigned', { Name: c.assignee.name }));
+    sub.textContent = parts.join(' · ');
+    blockedNote.hidden = !c.blocked;
+    blockLink.textContent = c.blocked ? t('unblock') : t('block');
+    status.value = c.status;
+    assignee.value = c.assignee ? c.assignee.id : '';
+  };
+  const seller = conv.my_side === 'seller' || conv.my_side === 'operator';
+  if (seller) {
+    status.hidden = false;
+    assignee.hidden = false;
+    status.addEventListener('change', () => api('PATCH', '/api/v1/conversations/' + convID, { status: status.value }).then(showHead));
+    assignee.addEventListener('change', () => api('PATCH', '/api/v1/conversations/' + convID, { assignee: assignee.value }).then(showHead));
+    api('GET', '/api/v1/organizations/' + encodeURIComponent(conv.seller.id)).then((org) => {
+      for (const m of org.members || []) assignee.append(new Option(m.name, m.id));
+      assignee.value = conv.assignee ? conv.assignee.id : '';
+    }).catch(() => {});
+  }
+  if (conv.my_side === 'operator') blockLink.hidden = true;
+  document.getElementById('mark-unread').addEventListener('click', async () => {
+    await api('PATCH', '/api/v1/conversations/' + convID, { unread: true });
+    location.href = '/app/';
+  });
+  showHead(conv);
+  const thread = new Thread(conv, {
+    list: document.getElementById('messages'),
+    typing: document.getElementById('typing'),
+    form: document.getElementById('composer'),
+    body: document.getElementById('body'),
+    file: document.getElementById('file'),
+    uploads: document.getElementById('uploads'),
+  }, { me, onConversation: showHead, onRead: (c) => { inbox.markRead(c); refreshUnread(); } });
+  await thread.load();
+  new Context(document.getElementById('context-body'), conv).load();
+}
+
+async function main() {
+  loadSettings();
+  await start();
+  await inbox.load();
+  refreshUnread();
+  if (convID) await openConversation();
+}
+
+main().catch((e) => console.error(e));

@@ -1,0 +1,90 @@
+// The context panel beside a conversation: the product card, the order
+// with its items and events timeline, the other party, and (seller side)
+// the form that proposes an order from the chat.
+import { api, clientID } from './api.js';
+import { page, t, h } from './i18n.js';
+
+// orderWord translates the usual order statuses and events; others show as
+// the host sent them.
+function orderWord(w) {
+  const s = t('order_' + w);
+  return s === 'order_' + w ? w : s;
+}
+
+export class Context {
+  constructor(root, conv) { this.root = root; this.conv = conv; }
+
+  async load() {
+    const c = this.conv;
+    const parts = [];
+    let product = null;
+    if (c.context.product) {
+      try { product = await api('GET', '/api/v1/products/' + encodeURIComponent(c.context.product)); parts.push(this.product(product)); } catch { /* gone */ }
+    }
+    if (c.context.order) {
+      try { parts.push(this.order(await api('GET', '/api/v1/orders/' + encodeURIComponent(c.context.order)))); } catch { /* not visible */ }
+    }
+    if (c.context.page_url) parts.push(h('section', {}, h('h3', {}, t('page')), h('a', { href: c.context.page_url, rel: 'noopener', target: '_blank' }, c.context.page_url)));
+    if (parts.length === 0) parts.push(h('p', { class: 'muted' }, t('no_context')));
+    parts.push(this.party());
+    if (c.my_side === 'seller' && !c.blocked) parts.push(this.proposalForm(product));
+    this.root.replaceChildren(...parts);
+  }
+
+  product(p) {
+    return h('section', { 'aria-label': t('product') },
+      h('h3', {}, t('product')),
+      h('p', {}, p.url ? h('a', { href: p.url, target: '_blank', rel: 'noopener' }, p.title) : p.title),
+      h('dl', {},
+        h('dt', {}, t('code')), h('dd', {}, p.code || '—'),
+        h('dt', {}, t('price')), h('dd', {}, `${p.price.amount} ${p.price.currency}${p.price.unit ? ' / ' + p.price.unit : ''}`),
+        p.category?.length ? [h('dt', {}, t('category')), h('dd', {}, p.category.join(' › '))] : null));
+  }
+
+  order(o) {
+    return h('section', { 'aria-label': t('order') },
+      h('h3', {}, `${t('order')} ${o.id}`),
+      h('p', {}, h('span', { class: 'badge' }, orderWord(o.status)), ' ', h('time', { datetime: o.placed_at }, new Date(o.placed_at).toLocaleDateString(page.lang))),
+      h('h3', {}, t('items')),
+      h('ul', {}, o.items.map((i) => h('li', {}, `${i.quantity} × ${i.title} — ${i.price}`))),
+      h('h3', {}, t('events')),
+      h('ol', { class: 'timeline' }, [h('li', {}, `${t('placed')} · ${new Date(o.placed_at).toLocaleString(page.lang)}`)].concat((o.events || []).map((e) => h('li', {}, `${orderWord(e.type)} · ${new Date(e.at).toLocaleString(page.lang)}`)))),
+      o.conversations?.length ? h('ul', {}, o.conversations.map((x) => h('li', {}, h('a', { href: '/app/c/' + x.id }, `${t('kind_' + x.kind)} ${x.subject || ''}`)))) : null);
+  }
+
+  party() {
+    const c = this.conv;
+    if (c.my_side === 'buyer') {
+      const avail = h('p', { class: 'muted', id: 'seller-availability' });
+      api('GET', '/api/v1/organizations/' + encodeURIComponent(c.seller.id) + '/availability')
+        .then((a) => { avail.textContent = t(a.status === 'online' ? 'online' : a.status === 'away' ? 'away' : 'offline'); }, () => {});
+      return h('section', { 'aria-label': t('seller') }, h('h3', {}, t('seller')), h('p', {}, h('a', { href: '/app/sellers/' + encodeURIComponent(c.seller.id) }, c.seller.name)), avail);
+    }
+    const sec = h('section', { 'aria-label': t('buyer') }, h('h3', {}, t('buyer')), h('p', {}, c.buyer.name), h('p', { class: 'muted' }, c.buyer.id));
+    return sec;
+  }
+
+  proposalForm(product) {
+    const c = this.conv;
+    const status = h('p', { class: 'muted', role: 'status' });
+    const f = h('form', { class: 'proposal-form' },
+      h('label', { for: 'op-product' }, t('product')), h('input', { id: 'op-product', name: 'product', required: true, value: product ? product.id : '' }),
+      h('label', { for: 'op-title' }, t('item_title')), h('input', { id: 'op-title', name: 'title', value: product ? product.title : '' }),
+      h('label', { for: 'op-qty' }, t('quantity')), h('input', { id: 'op-qty', name: 'quantity', type: 'number', min: '1', value: '1', required: true }),
+      h('label', { for: 'op-price' }, t('unit_price')), h('input', { id: 'op-price', name: 'price', inputmode: 'decimal', required: true, pattern: '[0-9]+([.][0-9]{1,2})?', value: product ? product.price.amount : '' }),
+      h('label', { for: 'op-note' }, t('note')), h('input', { id: 'op-note', name: 'note' }),
+      h('button', { type: 'submit', class: 'primary' }, t('propose')), status);
+    f.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const d = new FormData(f);
+      try {
+        await api('POST', `/api/v1/conversations/${c.id}/order-proposals`, {
+          client_id: clientID(), note: d.get('note'),
+          items: [{ product: d.get('product'), title: d.get('title'), quantity: Number(d.get('quantity')), price: d.get('price') }],
+        });
+        status.textContent = t('saved');
+      } catch (err) { status.textContent = err.message; }
+    });
+    return h('section', { 'aria-labelledby': 'op-h' }, h('h3', { id: 'op-h' }, t('propose_order')), f);
+  }
+}

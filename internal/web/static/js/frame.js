@@ -1,0 +1,138 @@
+// The widget frame: signs in with the host's JWT (from the parent page by
+// postMessage), keeps the Bearer token in memory, lists the user's
+// conversations and shows one, compactly. Starting a conversation happens on
+// the first message, with the context the host passed to Parley.open().
+import { api, setToken, clientID } from './api.js';
+import { start, onFrame, send } from './live.js';
+import { Inbox } from './inbox.js';
+import { Thread } from './thread.js';
+import { t } from './i18n.js';
+
+const status = document.getElementById('frame-status');
+const listEl = document.getElementById('conv-list');
+const convEl = document.getElementById('frame-conv');
+const back = document.getElementById('frame-back');
+const title = document.getElementById('frame-title');
+let parentOrigin = null;
+let me = null;
+let inbox = null;
+let thread = null;
+let draft = null; // {kind, product, seller, order, page_url} for a new conversation
+
+function tell(msg) { if (parentOrigin) window.parent.postMessage(msg, parentOrigin); }
+
+document.getElementById('frame-close').addEventListener('click', () => tell({ type: 'parley:close' }));
+back.addEventListener('click', showList);
+
+async function countUnread() {
+  try {
+    const r = await api('GET', '/api/v1/conversations?unread=true&limit=200');
+    tell({ type: 'parley:unread', count: r.items.length });
+  } catch { /* offline */ }
+}
+
+function showList() {
+  thread?.close();
+  thread = null;
+  draft = null;
+  convEl.hidden = true;
+  listEl.hidden = false;
+  back.hidden = true;
+  title.textContent = document.title.split(' · ')[0];
+}
+
+function els() {
+  return { list: document.getElementById('messages'), typing: document.getElementById('typing'), form: document.getElementById('composer'),
+    body: document.getElementById('body'), file: document.getElementById('file'), uploads: document.getElementById('uploads') };
+}
+
+function resetComposer() {
+  // A fresh form, so that the previous thread's listeners are gone.
+  const old = document.getElementById('composer');
+  const fresh = old.cloneNode(true);
+  old.replaceWith(fresh);
+}
+
+async function openConversation(c) {
+  thread?.close();
+  resetComposer();
+  listEl.hidden = true;
+  convEl.hidden = false;
+  back.hidden = false;
+  title.textContent = c.my_side === 'buyer' ? c.seller.name : c.buyer.name;
+  thread = new Thread(c, els(), { me: me.id, bearer: true, onRead: countUnread });
+  await thread.load();
+}
+
+// openDraft shows an empty conversation with a seller; the first message
+// starts it (POST /api/v1/conversations with the host's context).
+async function openDraft(d) {
+  const kind = d.kind || 'chat';
+  const q = new URLSearchParams({ limit: '50', kind });
+  const r = await api('GET', '/api/v1/conversations?' + q);
+  const found = r.items.find((c) => c.status !== 'closed' && ((d.product && c.context.product === d.product) || (!d.product && d.seller && c.seller.id === d.seller)) && (!d.order || c.context.order === d.order));
+  if (found) { await openConversation(found); return; }
+  thread?.close();
+  resetComposer();
+  draft = d;
+  listEl.hidden = true;
+  convEl.hidden = false;
+  back.hidden = false;
+  title.textContent = t('new_chat');
+  document.getElementById('messages').replaceChildren();
+  const form = document.getElementById('composer');
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const body = document.getElementById('body').value.trim();
+    if (!body || !draft) return;
+    const input = { kind, message: { client_id: clientID(), body } };
+    for (const k of ['product', 'seller', 'order', 'page_url']) if (draft[k]) input[k] = draft[k];
+    try {
+      const started = await api('POST', '/api/v1/conversations', input);
+      document.getElementById('body').value = '';
+      draft = null;
+      await openConversation(started.conversation);
+    } catch (err) {
+      status.textContent = err.message;
+      status.hidden = false;
+    }
+  });
+}
+
+async function signIn(jwt) {
+  const r = await api('POST', '/api/v1/auth/sso', { jwt });
+  setToken(r.token);
+  me = r.user;
+  status.hidden = true;
+  inbox = new Inbox({ list: listEl }, { onOpen: openConversation });
+  await start();
+  await inbox.load();
+  if (convEl.hidden) listEl.hidden = false;
+  countUnread();
+  onFrame((f) => {
+    if (f.type === 'message.created' && f.data.author.id !== me.id) send({ type: 'delivered', conversation: f.data.conversation, seq: f.data.seq });
+    if (f.type === 'message.created' || f.type === 'conversation.updated') countUnread();
+  });
+}
+
+let signedIn = null;
+window.addEventListener('message', async (ev) => {
+  if (ev.source !== window.parent) return;
+  const d = ev.data || {};
+  if (!parentOrigin) parentOrigin = ev.origin;
+  if (ev.origin !== parentOrigin) return;
+  try {
+    if (d.type === 'parley:auth' && d.jwt) {
+      signedIn = signIn(d.jwt);
+      await signedIn;
+    } else if (d.type === 'parley:open') {
+      await signedIn;
+      await openDraft(d);
+    }
+  } catch (err) {
+    status.hidden = false;
+    status.textContent = t('signin_failed') + ' ' + err.message;
+  }
+});
+
+window.parent.postMessage({ type: 'parley:ready' }, '*');

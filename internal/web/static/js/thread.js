@@ -1,0 +1,261 @@
+// The conversation view: messenger bubbles with day separators, receipts
+// (not sent / ✓ / ✓✓ / failed with retry), attachments with upload
+// progress and image previews, the typing indicator, delivered frames and
+// read pointers. Used by the app and by the widget frame.
+import { api, upload, clientID, attachmentURL } from './api.js';
+import { send, onFrame } from './live.js';
+import { t, h, dayLabel, timeLabel } from './i18n.js';
+
+export class Thread {
+  constructor(conv, els, opts = {}) {
+    this.conv = conv;
+    this.els = els; // {list, typing, form, body, file, uploads}
+    this.opts = opts;
+    this.msgs = new Map(); // seq -> message
+    this.pending = new Map(); // client_id -> {body, attachments, failed, created}
+    this.files = []; // {name, id, progress, error, li}
+    this.oldest = 0;
+    this.hasOlder = false;
+    this.lastTyping = 0;
+    this.typingTimer = null;
+    this.off = onFrame((f) => this.frame(f));
+    els.form.addEventListener('submit', (e) => { e.preventDefault(); this.submit(); });
+    els.body.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); this.submit(); }
+    });
+    els.body.addEventListener('input', () => this.typed());
+    els.file.addEventListener('change', () => { for (const f of els.file.files) this.addFile(f); els.file.value = ''; });
+    this.onVisible = () => this.markRead();
+    document.addEventListener('visibilitychange', this.onVisible);
+    window.addEventListener('focus', this.onVisible);
+  }
+
+  close() {
+    this.off();
+    document.removeEventListener('visibilitychange', this.onVisible);
+    window.removeEventListener('focus', this.onVisible);
+  }
+
+  async load() {
+    const before = this.conv.last_seq + 1;
+    const page = await api('GET', `/api/v1/conversations/${this.conv.id}/messages?before=${before}&limit=50`);
+    for (const m of page.items) this.msgs.set(m.seq, m);
+    this.hasOlder = page.items.length > 0 && page.items[0].seq > 1;
+    this.render(true);
+    this.markRead();
+    this.deliver();
+  }
+
+  async loadOlder() {
+    const first = Math.min(...this.msgs.keys());
+    const page = await api('GET', `/api/v1/conversations/${this.conv.id}/messages?before=${first}&limit=50`);
+    for (const m of page.items) this.msgs.set(m.seq, m);
+    this.hasOlder = page.items.length > 0 && page.items[0].seq > 1;
+    this.render(false);
+  }
+
+  mine(m) { return m.author.side === this.conv.my_side; }
+
+  frame(f) {
+    const d = f.data || {};
+    switch (f.type) {
+      case 'message.created':
+        if (d.conversation !== this.conv.id) return;
+        this.add(d);
+        break;
+      case 'conversation.updated':
+        if (d.id !== this.conv.id) return;
+        this.conv = d;
+        this.opts.onConversation?.(d);
+        this.render(false);
+        break;
+      case 'receipt':
+        if (d.conversation !== this.conv.id || d.side === this.conv.my_side) return;
+        this.conv.their_delivered_seq = Math.max(this.conv.their_delivered_seq, d.delivered_seq);
+        this.conv.their_read_seq = Math.max(this.conv.their_read_seq, d.read_seq);
+        this.render(false);
+        break;
+      case 'typing':
+        if (d.conversation !== this.conv.id || d.user === this.opts.me) return;
+        this.showTyping(d.name || (this.conv.my_side === 'buyer' ? this.conv.seller.name : this.conv.buyer.name));
+        break;
+      case 'open':
+        this.deliver();
+        break;
+    }
+  }
+
+  add(m) {
+    if (this.msgs.has(m.seq)) return;
+    this.msgs.set(m.seq, m);
+    if (m.client_id) this.pending.delete(m.client_id);
+    this.conv.last_seq = Math.max(this.conv.last_seq, m.seq);
+    if (!this.mine(m)) {
+      this.hideTyping();
+      this.deliver();
+      this.announce(m);
+    }
+    this.render(true);
+    this.markRead();
+  }
+
+  // deliver tells the server the newest message reached this device.
+  deliver() {
+    const last = this.conv.last_seq;
+    if (last > 0) send({ type: 'delivered', conversation: this.conv.id, seq: last });
+  }
+
+  async markRead() {
+    if (document.visibilityState !== 'visible') return;
+    const last = this.conv.last_seq;
+    if (last <= this.conv.my_read_seq && !this.conv.marked_unread) return;
+    this.conv.my_read_seq = last;
+    this.conv.marked_unread = false;
+    try {
+      await api('POST', `/api/v1/conversations/${this.conv.id}/read`, { seq: last });
+      this.opts.onRead?.(this.conv);
+    } catch { /* the next visit retries */ }
+  }
+
+  typed() {
+    const now = Date.now();
+    if (now - this.lastTyping > 3000) {
+      this.lastTyping = now;
+      send({ type: 'typing', conversation: this.conv.id });
+    }
+  }
+
+  showTyping(name) {
+    this.els.typing.textContent = t('typing', { Name: name });
+    clearTimeout(this.typingTimer);
+    this.typingTimer = setTimeout(() => this.hideTyping(), 5000);
+  }
+
+  hideTyping() { this.els.typing.textContent = ''; }
+
+  // announce tells screen readers about a message from the other side (the
+  // list itself is re-rendered, so it is not a live region).
+  announce(m) {
+    if (m.author.side === 'system') return;
+    if (!this.live) {
+      this.live = h('p', { class: 'visually-hidden', 'aria-live': 'polite' });
+      this.els.list.after(this.live);
+    }
+    this.live.textContent = `${t('new_message', { Name: m.author.name })}: ${m.body || t('attachment')}`;
+  }
+
+  addFile(file) {
+    const item = { name: file.name, id: null, error: false };
+    const bar = h('progress', { max: '1', value: '0', 'aria-label': file.name });
+    const remove = h('button', { type: 'button', class: 'small', onclick: () => { this.files = this.files.filter((x) => x !== item); item.li.remove(); } }, '×', h('span', { class: 'visually-hidden' }, ' ' + t('remove')));
+    item.li = h('li', {}, file.name, bar, remove);
+    this.els.uploads.append(item.li);
+    this.files.push(item);
+    item.promise = upload(file, (p) => { bar.value = p; }).then((a) => { item.id = a.id; bar.value = 1; }, () => {
+      item.error = true;
+      bar.replaceWith(h('span', { class: 'error' }, t('upload_failed')));
+    });
+  }
+
+  async submit() {
+    const body = this.els.body.value.trim();
+    await Promise.all(this.files.map((f) => f.promise));
+    const attachments = this.files.filter((f) => f.id).map((f) => f.id);
+    if (!body && attachments.length === 0) return;
+    this.els.body.value = '';
+    this.files = [];
+    this.els.uploads.replaceChildren();
+    const p = { client_id: clientID(), body, attachments, failed: false, created: new Date() };
+    this.pending.set(p.client_id, p);
+    this.render(true);
+    await this.post(p);
+  }
+
+  async post(p) {
+    p.failed = false;
+    this.render(false);
+    try {
+      const m = await api('POST', `/api/v1/conversations/${this.conv.id}/messages`, { client_id: p.client_id, body: p.body, attachments: p.attachments });
+      this.pending.delete(p.client_id);
+      if (!this.msgs.has(m.seq)) this.msgs.set(m.seq, m);
+      this.conv.last_seq = Math.max(this.conv.last_seq, m.seq);
+      this.conv.my_read_seq = Math.max(this.conv.my_read_seq, m.seq);
+      this.render(true);
+    } catch (e) {
+      p.failed = true;
+      p.error = e.message;
+      this.render(false);
+    }
+  }
+
+  receipt(m) {
+    if (m.seq <= this.conv.their_read_seq) return h('span', { class: 'receipt read', title: t('read'), 'data-state': 'read' }, '✓✓', h('span', { class: 'visually-hidden' }, ' ' + t('read')));
+    const state = m.seq <= this.conv.their_delivered_seq ? 'delivered' : 'sent';
+    return h('span', { class: 'receipt ' + state, title: t(state), 'data-state': state }, '✓', h('span', { class: 'visually-hidden' }, ' ' + t(state)));
+  }
+
+  files_(m) {
+    if (!m.attachments || m.attachments.length === 0) return null;
+    return h('ul', { class: 'files' }, m.attachments.map((a) => {
+      if (a.content_type.startsWith('image/')) {
+        const img = h('img', { class: 'preview', alt: a.name, loading: 'lazy' });
+        attachmentURL(a.id).then((u) => { img.src = u; });
+        return h('li', {}, img);
+      }
+      const link = h('a', { href: '/api/v1/attachments/' + a.id, target: '_blank', rel: 'noopener' }, a.name);
+      if (this.opts.bearer) link.addEventListener('click', async (e) => { e.preventDefault(); window.open(await attachmentURL(a.id)); });
+      return h('li', {}, link);
+    }));
+  }
+
+  extra(m) {
+    if (m.kind !== 'order_proposal' || !m.data) return null;
+    const d = m.data;
+    return h('div', { class: 'proposal' },
+      h('strong', {}, t('proposal')),
+      h('ul', {}, (d.items || []).map((i) => h('li', {}, `${i.quantity} × ${i.title} @ ${i.price} ${d.currency || ''}`))),
+      d.total ? h('p', {}, `${t('total')}: ${d.total} ${d.currency || ''}`) : null);
+  }
+
+  bubble(m) {
+    const mine = this.mine(m);
+    const system = m.author.side === 'system';
+    const d = new Date(m.created_at);
+    const cls = 'bubble' + (system ? ' system' : mine ? ' mine' : '');
+    const showAuthor = !system && (!mine || m.author.id !== this.opts.me);
+    return h('li', { class: cls, 'data-seq': m.seq, 'data-client-id': m.client_id || null },
+      showAuthor ? h('p', { class: 'author' }, m.author.name + (m.author.organization ? ' · ' + m.author.organization.name : '')) : null,
+      m.body ? h('p', { class: 'text' }, m.body) : null,
+      this.files_(m), this.extra(m),
+      h('p', { class: 'meta' }, h('time', { datetime: m.created_at }, timeLabel(d)), mine && !system ? this.receipt(m) : null));
+  }
+
+  pendingBubble(p) {
+    return h('li', { class: 'bubble mine pending', 'data-client-id': p.client_id },
+      p.body ? h('p', { class: 'text' }, p.body) : null,
+      p.attachments.length ? h('p', { class: 'muted' }, t('attachment') + ' × ' + p.attachments.length) : null,
+      h('p', { class: 'meta' }, p.failed
+        ? [h('span', { class: 'receipt failed', 'data-state': 'failed', title: p.error || '' }, '! ' + t('failed')),
+           h('button', { type: 'button', class: 'small retry', onclick: () => this.post(p) }, t('retry'))]
+        : h('span', { class: 'receipt pending', 'data-state': 'pending' }, '… ' + t('not_sent'))));
+  }
+
+  render(scroll) {
+    const list = this.els.list;
+    const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+    const items = [];
+    if (this.hasOlder) items.push(h('li', { class: 'older' }, h('button', { type: 'button', class: 'small', onclick: () => this.loadOlder() }, t('load_older'))));
+    let day = '';
+    for (const m of [...this.msgs.values()].sort((a, b) => a.seq - b.seq)) {
+      const d = new Date(m.created_at);
+      if (d.toDateString() !== day) {
+        day = d.toDateString();
+        items.push(h('li', { class: 'day' }, dayLabel(d)));
+      }
+      items.push(this.bubble(m));
+    }
+    for (const p of this.pending.values()) items.push(this.pendingBubble(p));
+    list.replaceChildren(...items);
+    if (scroll || atBottom) list.scrollTop = list.scrollHeight;
+  }
+}

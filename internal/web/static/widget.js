@@ -1,0 +1,88 @@
+// Parley's widget loader for host pages:
+//   <script src="https://parley.example/widget.js" data-jwt="<host JWT>" data-lang="it"
+//           data-product="<product id>" data-seller="<company id>" async></script>
+// It adds a chat button and a panel holding an iframe of /widget/frame. The
+// frame signs in with the JWT (sent by postMessage) and keeps its Bearer
+// token itself, so no third-party cookie is needed. The host calls
+//   Parley.open({kind, product, seller, order, page_url}) and Parley.onUnread(fn);
+// calls made before the script loaded are queued in window.Parley.q.
+(function () {
+  var script = document.currentScript || document.querySelector('script[src*="/widget.js"]');
+  if (!script) return;
+  var origin = new URL(script.src, location.href).origin;
+  var ds = script.dataset;
+  var queued = (window.Parley && window.Parley.q) || [];
+  var unreadFns = [];
+  var ICON = '<svg aria-hidden="true" viewBox="0 0 24 24" width="26" height="26"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>';
+  var frame = null, panel = null, button = null, ready = false, pending = [];
+
+  function post(msg) {
+    if (ready && frame) frame.contentWindow.postMessage(msg, origin);
+    else pending.push(msg);
+  }
+
+  function build() {
+    if (panel) return;
+    button = document.createElement('button');
+    button.type = 'button';
+    button.setAttribute('aria-label', 'Chat');
+    button.innerHTML = ICON;
+    button.style.cssText = 'position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;position:fixed;background:#1d4f91;color:#fff;box-shadow:0 2px 8px rgba(0,0,0,.3);cursor:pointer;display:flex;align-items:center;justify-content:center;z-index:2147483000';
+    button.addEventListener('click', function () { toggle(); });
+    panel = document.createElement('div');
+    panel.style.cssText = 'position:fixed;right:20px;bottom:88px;width:min(380px,calc(100vw - 40px));height:min(560px,calc(100vh - 120px));box-shadow:0 4px 24px rgba(0,0,0,.3);border-radius:10px;overflow:hidden;z-index:2147483000;display:none;background:#fff';
+    frame = document.createElement('iframe');
+    frame.title = 'Chat';
+    frame.src = origin + '/widget/frame' + (ds.lang ? '?lang=' + encodeURIComponent(ds.lang) : '');
+    frame.style.cssText = 'border:0;width:100%;height:100%';
+    frame.setAttribute('allow', 'clipboard-write');
+    panel.appendChild(frame);
+    document.body.appendChild(panel);
+    document.body.appendChild(button);
+  }
+
+  function toggle(show) {
+    build();
+    var open = show === undefined ? panel.style.display === 'none' : show;
+    panel.style.display = open ? 'block' : 'none';
+  }
+
+  window.addEventListener('message', function (ev) {
+    if (ev.origin !== origin || !frame || ev.source !== frame.contentWindow) return;
+    var d = ev.data || {};
+    if (d.type === 'parley:ready') {
+      ready = true;
+      frame.contentWindow.postMessage({ type: 'parley:auth', jwt: ds.jwt || '', product: ds.product || '', seller: ds.seller || '' }, origin);
+      pending.splice(0).forEach(function (m) { frame.contentWindow.postMessage(m, origin); });
+    } else if (d.type === 'parley:unread') {
+      button.dataset.unread = String(d.count);
+      button.innerHTML = ICON + (d.count > 0 ? '<span style="position:absolute;top:2px;right:2px;min-width:18px;height:18px;border-radius:9px;background:#c0262d;color:#fff;font:12px/18px sans-serif">' + Number(d.count) + '</span>' : '');
+      button.setAttribute('aria-label', d.count > 0 ? 'Chat (' + Number(d.count) + ')' : 'Chat');
+      unreadFns.forEach(function (fn) { try { fn(d.count); } catch (e) { /* host's bug */ } });
+    } else if (d.type === 'parley:close') {
+      toggle(false);
+    }
+  });
+
+  var api = {
+    open: function (opts) {
+      opts = opts || {};
+      toggle(true);
+      post({ type: 'parley:open', kind: opts.kind || 'chat', product: opts.product || ds.product || '', seller: opts.seller || ds.seller || '',
+        order: opts.order || '', page_url: opts.page_url || location.href });
+    },
+    close: function () { toggle(false); },
+    onUnread: function (fn) { unreadFns.push(fn); },
+    setJWT: function (jwt) { ds.jwt = jwt; post({ type: 'parley:auth', jwt: jwt }); },
+  };
+  window.Parley = api;
+  function start() {
+    build();
+    queued.forEach(function (c) {
+      if (typeof c === 'function') { c(api); return; }
+      var name = c[0], args = Array.prototype.slice.call(c, 1);
+      if (api[name]) api[name].apply(null, args);
+    });
+  }
+  if (document.body) start(); else document.addEventListener('DOMContentLoaded', start);
+})();

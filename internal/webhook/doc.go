@@ -1,0 +1,14 @@
+// Package webhook delivers events to the host marketplace's webhook
+// endpoints (registered with POST /api/v1/host/webhooks).
+//
+// Emit runs inside the transaction of the change that causes the event: it
+// enqueues one outbox job per subscribed endpoint, so an event is sent only
+// for a change that committed and is never lost when a node dies. The job
+// POSTs the event as JSON, signed as DESIGN.md says:
+//
+//	Parley-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body" with the endpoint's secret>
+//	Parley-Event-Id: <stable across retries>
+//
+// Any answer but 2xx is retried by the outbox with backoff; the job list of
+// the operator endpoints (/api/v1/admin/jobs) is the delivery log.
+package webhook
