@@ -55,6 +55,7 @@ type App struct {
 	// sign-in page lists.
 	Shop         *shop.Shop
 	DemoAccounts []demo.Account
+	DemoPassword string // the demo accounts' password, shown on the sign-in page
 
 	listener net.Listener
 	server   *http.Server
@@ -189,7 +190,7 @@ func (a *App) Handler() http.Handler {
 		accounts = append(accounts, web.Account{Email: acc.Email, Name: acc.Name, Role: acc.Role})
 	}
 	pages, err := web.New(web.Config{Identity: a.Identity, Conversations: a.Conversations, DB: a.DB, Marketplace: a.Marketplace,
-		Mailbox: box, Demo: a.Config.Demo, DemoAccounts: accounts, DemoPassword: demo.Password, SecureCookies: secure, Log: a.Log,
+		Mailbox: box, Demo: a.Config.Demo, DemoAccounts: accounts, DemoPassword: a.DemoPassword, SecureCookies: secure, Log: a.Log,
 		Locale: func(ctx context.Context, p *identity.Principal) string {
 			l, err := a.Settings.Locale(ctx, p.User.ID)
 			if err != nil {

@@ -77,7 +77,7 @@ func (a *App) openDemo(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a.DemoAccounts = accounts
+	a.DemoAccounts, a.DemoPassword = accounts, demo.Password
 	a.Shop, err = shop.New(shop.Config{Dir: filepath.Join(a.Config.DataDir, "shop"), APIKey: a.Config.HostAPIKey,
 		SSOSecret: a.Config.SSOSecret, PublicURL: a.Config.BaseURL, Log: a.Log})
 	return err

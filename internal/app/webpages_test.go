@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parleyhq/parley/internal/demo"
 	"github.com/parleyhq/parley/internal/identity"
-	"github.com/parleyhq/parley/internal/web"
 )
 
 // browser is a cookie-keeping HTTP client that does not follow redirects.
@@ -73,7 +73,7 @@ func testWebSignIn(t *testing.T, e *env) {
 		t.Fatal(err)
 	}
 	e.app.Config.Demo = true
-	e.app.DemoAccounts = []web.Account{{Email: "ann@example.com", Name: "Ann", Role: "buyer"}}
+	e.app.DemoAccounts = []demo.Account{{Email: "ann@example.com", Name: "Ann", Role: "buyer"}}
 	e.app.DemoPassword = "long-password"
 	srv := httptest.NewServer(e.app.Handler())
 	defer srv.Close()
