@@ -43,7 +43,7 @@ func testSellerTools(t *testing.T, postgres bool) {
 		chromedp.WaitVisible(chromedp.CSS("#op-price")))
 
 	// The seller is online (its page holds a socket): the buyer's panel says so.
-	bt.WaitJS(t, buyer, 10*time.Second, "the seller's availability", `document.getElementById('seller-availability').textContent === 'Online'`)
+	bt.WaitJS(t, buyer, 20*time.Second, "the seller's availability", `document.getElementById('seller-availability').textContent === 'Online'`)
 
 	// Status and assignment.
 	bt.WaitJS(t, seller, 5*time.Second, "the members in the assign list", `document.querySelectorAll('#c-assignee option').length === 3`)

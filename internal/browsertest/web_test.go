@@ -270,15 +270,16 @@ func testPagesAccessibleAndValid(t *testing.T, postgres bool) {
 	seen := map[string][]byte{}
 	buyerHTTP, sellerHTTP := session(t, s.URL, buyerEmail), session(t, s.URL, sellerEmail)
 	// The owner's "new conversation" mail reaches the dev mailbox (the
-	// outbox sends it); the buyer's mailbox does not show it.
+	// outbox sends it), in the owner's language (the shop gives Giulia
+	// Italian); the buyer's mailbox does not show it.
 	deadline := time.Now().Add(15 * time.Second)
-	for !strings.Contains(string(fetch(t, sellerHTTP, s.URL+"/app/mailbox")), "New conversation from") {
+	for !strings.Contains(string(fetch(t, sellerHTTP, s.URL+"/app/mailbox")), "Nuova conversazione da") {
 		if time.Now().After(deadline) {
 			t.Fatal("the owner's mailbox never showed the new-conversation mail")
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	if strings.Contains(string(fetch(t, buyerHTTP, s.URL+"/app/mailbox")), "New conversation from") {
+	if strings.Contains(string(fetch(t, buyerHTTP, s.URL+"/app/mailbox")), "Nuova conversazione da") {
 		t.Error("the buyer's mailbox shows the seller's mail")
 	}
 	seen["login"] = fetch(t, http.DefaultClient, s.URL+"/login")

@@ -55,9 +55,13 @@ export class Context {
   party() {
     const c = this.conv;
     if (c.my_side === 'buyer') {
-      const avail = h('p', { class: 'muted', id: 'seller-availability' });
-      api('GET', '/api/v1/organizations/' + encodeURIComponent(c.seller.id) + '/availability')
+      const avail = h('p', { class: 'muted', id: 'seller-availability', 'aria-live': 'polite' });
+      // Kept fresh while the panel shows: the seller comes and goes.
+      const refresh = () => api('GET', '/api/v1/organizations/' + encodeURIComponent(c.seller.id) + '/availability')
         .then((a) => { avail.textContent = t(a.status === 'online' ? 'online' : a.status === 'away' ? 'away' : 'offline'); }, () => {});
+      refresh();
+      clearInterval(this.availTimer);
+      this.availTimer = setInterval(() => { if (avail.isConnected) refresh(); else clearInterval(this.availTimer); }, 5000);
       return h('section', { 'aria-label': t('seller') }, h('h3', {}, t('seller')), h('p', {}, h('a', { href: '/app/sellers/' + encodeURIComponent(c.seller.id) }, c.seller.name)), avail);
     }
     const sec = h('section', { 'aria-label': t('buyer') }, h('h3', {}, t('buyer')), h('p', {}, c.buyer.name), h('p', { class: 'muted' }, c.buyer.id));
