@@ -40,7 +40,7 @@ func (tx *Tx) deferMessage(args []any) (id int64, ok bool, err error) {
 	if b.nextID == 0 {
 		// AUTOINCREMENT's high-water mark: ids are never reused.
 		var seq int64
-		err := tx.tx.QueryRow(`SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0)`).Scan(&seq)
+		err := tx.queryRowKeep(`SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0)`).Scan(&seq)
 		if err != nil {
 			return 0, false, fmt.Errorf("message ids: %w", err)
 		}
