@@ -112,7 +112,8 @@ func search(b *builder, d Dialect, query string) bool {
 			parts[i] = t + ":*"
 		}
 		tsq := strings.Join(parts, " & ")
-		b.w(` AND (to_tsvector('simple', regexp_replace(c.search_text, '[^[:alnum:]]+', ' ', 'g')) @@ to_tsquery('simple', ?)
+		b.w(` AND (c.id IN (SELECT cs.conversation_id FROM conversation_search cs
+			WHERE to_tsvector('simple', regexp_replace(cs.search_text, '[^[:alnum:]]+', ' ', 'g')) @@ to_tsquery('simple', ?))
 			OR c.id IN (SELECT sm.conversation_id FROM messages sm
 			WHERE to_tsvector('simple', regexp_replace(sm.body, '[^[:alnum:]]+', ' ', 'g')) @@ to_tsquery('simple', ?)))`, tsq, tsq)
 		return true
