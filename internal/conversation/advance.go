@@ -14,8 +14,7 @@ import "github.com/parleyhq/parley"
 // the viewer is an operator (their pointers are the lower of both sides'),
 // m is a system message, or c is marked unread by hand.
 func Advance(c parley.Conversation, m parley.Message, viewerID string) (parley.Conversation, bool) {
-	if m.Seq != c.LastSeq+1 || c.MarkedUnread || m.Author.Side == parley.SideSystem ||
-		(c.Side != parley.SideBuyer && c.Side != parley.SideSeller) {
+	if !CanAdvance(c, m) {
 		return c, false
 	}
 	out := c
@@ -41,4 +40,10 @@ func Advance(c parley.Conversation, m parley.Message, viewerID string) (parley.C
 		out.TheirDeliveredSeq, out.TheirReadSeq = m.Seq, m.Seq
 	}
 	return out, true
+}
+
+// CanAdvance reports whether Advance can tell the change m makes to c.
+func CanAdvance(c parley.Conversation, m parley.Message) bool {
+	return m.Seq == c.LastSeq+1 && !c.MarkedUnread && m.Author.Side != parley.SideSystem &&
+		(c.Side == parley.SideBuyer || c.Side == parley.SideSeller)
 }

@@ -31,6 +31,28 @@ func (s *Service) Get(ctx context.Context, p *identity.Principal, id int64) (par
 	return out[0], nil
 }
 
+// GetMany returns the conversations among ids that p may see, as p sees
+// them, by id; the others are left out.
+func (s *Service) GetMany(ctx context.Context, p *identity.Principal, ids []int64) (map[int64]parley.Conversation, error) {
+	out := map[int64]parley.Conversation{}
+	if p.Host || len(ids) == 0 {
+		return out, nil
+	}
+	q := s.db.Reader(ctx)
+	rows, err := store.ConversationsForViewer(q, p.Viewer(), ids)
+	if err != nil {
+		return nil, err
+	}
+	rendered, err := s.renderRows(q, p, rows)
+	if err != nil {
+		return nil, err
+	}
+	for i, r := range rows {
+		out[r.ID] = rendered[i]
+	}
+	return out, nil
+}
+
 // ListInput filters a list of conversations.
 type ListInput struct {
 	View     string

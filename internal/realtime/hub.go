@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -249,8 +250,55 @@ func (s *Socket) viewAfter(m *parley.Message, skip bool) []byte {
 	return s.renderConversation(id)
 }
 
-// maxViews bounds the conversations a socket remembers for viewAfter.
-const maxViews = 256
+// maxViews bounds the conversations a socket remembers for viewAfter (a
+// seller's socket hears many).
+const maxViews = 1024
+
+// prefetch reads, in one query, the conversations of items that a view
+// cannot answer (updates to render, messages whose change Advance cannot
+// tell) when there are several: a socket that receives a burst does not
+// query once per frame. It returns the conversations read.
+func (s *Socket) prefetch(items, ahead []item) map[int64]bool {
+	var need []int64
+	seen := map[int64]bool{}
+	for _, it := range slices.Concat(items, ahead) {
+		switch {
+		case it.render != nil && it.conv != 0:
+			if !seen[it.conv] {
+				seen[it.conv] = true
+				need = append(need, it.conv)
+			}
+		case it.msg != nil && !seen[it.msgConv]:
+			v, ok := s.views[it.msgConv]
+			if !ok || (v.LastSeq < it.msg.Seq && !conversation.CanAdvance(*v, *it.msg)) {
+				seen[it.msgConv] = true
+				need = append(need, it.msgConv)
+			}
+		}
+	}
+	if len(need) < 2 {
+		return nil
+	}
+	got, err := s.hub.conv.GetMany(context.Background(), s.Principal(), need)
+	if err != nil {
+		return nil // each is read on its own then
+	}
+	s.hub.renders.Add(1)
+	fresh := make(map[int64]bool, len(got))
+	for _, id := range need {
+		if c, ok := got[id]; ok {
+			s.keepView(c)
+			fresh[id] = true
+		}
+	}
+	return fresh
+}
+
+// viewFrame encodes conversation.updated with c.
+func viewFrame(c parley.Conversation) []byte {
+	data, _ := json.Marshal(Frame{Type: FrameConversation, Data: c})
+	return data
+}
 
 func (s *Socket) keepView(c parley.Conversation) {
 	id, ok := conversation.ParseID(c.ID)

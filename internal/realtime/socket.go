@@ -17,8 +17,11 @@ import (
 )
 
 const (
-	// queueLimit bounds the frames waiting for one socket.
-	queueLimit = 128
+	// queueLimit bounds the frames waiting for one socket. A queued frame
+	// costs the socket little: the encoded message is shared by every
+	// socket that receives it. 1,024 frames hold about half a second of a
+	// busy seller's traffic, enough for a new socket's first reads.
+	queueLimit = 1024
 	// writeTimeout is how long one frame may take to leave.
 	writeTimeout = 10 * time.Second
 	// readTimeout closes a socket that says nothing (clients ping every 30 s).
@@ -140,6 +143,15 @@ func (s *Socket) sendFrame(f Frame, droppable bool) {
 // flush writes queued frames until the queue is empty; it runs only while
 // there is something to write, so an idle socket holds no writer goroutine.
 func (s *Socket) flush() {
+	var taken [flushBatch]item
+	var later [flushBatch]bool
+	var aheadBuf []item
+	buf := frameBufs.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= 256<<10 {
+			frameBufs.Put(buf)
+		}
+	}()
 	for {
 		s.mu.Lock()
 		if len(s.queue) == 0 || s.closed || s.overflowing {
@@ -148,32 +160,43 @@ func (s *Socket) flush() {
 			s.mu.Unlock()
 			return
 		}
-		it := s.queue[0]
-		s.queue[0] = item{}
-		s.queue = s.queue[1:]
-		later := false
-		if it.msg != nil {
-			for _, q := range s.queue {
-				if q.msgConv == it.msgConv {
-					later = true
-					break
+		// Take what is queued (up to flushBatch frames) and send it in one
+		// write: a socket that receives a lot drains in few system calls.
+		n := copy(taken[:], s.queue)
+		clear(s.queue[:n])
+		s.queue = s.queue[n:]
+		for i := range n {
+			later[i] = taken[i].msg != nil && (laterMessage(taken[i+1:n], taken[i].msgConv) || laterMessage(s.queue, taken[i].msgConv))
+		}
+		// The rest of the queue is looked at too: a burst of conversations
+		// the socket has no view of is read in one query, not one per write.
+		ahead := append(aheadBuf[:0], s.queue[:min(len(s.queue), prefetchAhead)]...)
+		s.mu.Unlock()
+		fresh := s.prefetch(taken[:n], ahead)
+		clear(ahead)
+		buf.Reset()
+		for i := range n {
+			it := taken[i]
+			taken[i] = item{}
+			data := it.data
+			if it.render != nil {
+				if v, ok := s.views[it.conv]; ok && fresh[it.conv] {
+					data = viewFrame(*v)
+				} else if data = it.render(s); data == nil {
+					continue
+				}
+			}
+			appendFrame(buf, data)
+			if it.msg != nil {
+				if data = s.viewAfter(it.msg, later[i]); data != nil {
+					appendFrame(buf, data)
 				}
 			}
 		}
-		s.mu.Unlock()
-		data := it.data
-		if it.render != nil {
-			if data = it.render(s); data == nil {
-				continue
-			}
+		if buf.Len() == 0 {
+			continue
 		}
-		err := s.writeText(data)
-		if err == nil && it.msg != nil {
-			if data = s.viewAfter(it.msg, later); data != nil {
-				err = s.writeText(data)
-			}
-		}
-		if err != nil {
+		if err := s.writeRaw(buf.Bytes()); err != nil {
 			s.mu.Lock()
 			overflowing := s.overflowing
 			s.writing = false
@@ -186,22 +209,39 @@ func (s *Socket) flush() {
 	}
 }
 
-// frameBufs holds buffers for whole frames: header and payload leave in one
-// write system call.
+// flushBatch is how many queued frames one write takes at most;
+// prefetchAhead how many more queued frames a prefetch looks at.
+const (
+	flushBatch    = 32
+	prefetchAhead = 224
+)
+
+// laterMessage reports whether items hold a message of the conversation.
+func laterMessage(items []item, conv int64) bool {
+	for _, q := range items {
+		if q.msg != nil && q.msgConv == conv {
+			return true
+		}
+	}
+	return false
+}
+
+// frameBufs holds buffers for whole frames: headers and payloads leave in
+// one write system call.
 var frameBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-func (s *Socket) writeText(data []byte) error {
-	buf := frameBufs.Get().(*bytes.Buffer)
-	buf.Reset()
+// appendFrame adds a text frame carrying data to buf.
+func appendFrame(buf *bytes.Buffer, data []byte) {
 	ws.WriteHeader(buf, ws.Header{Fin: true, OpCode: ws.OpText, Length: int64(len(data))})
 	buf.Write(data)
+}
+
+// writeRaw writes encoded frames.
+func (s *Socket) writeRaw(b []byte) error {
 	s.wmu.Lock()
 	s.conn.SetWriteDeadline(time.Now().Add(writeTimeout))
-	_, err := s.conn.Write(buf.Bytes())
+	_, err := s.conn.Write(b)
 	s.wmu.Unlock()
-	if buf.Cap() <= 64<<10 {
-		frameBufs.Put(buf)
-	}
 	return err
 }
 
@@ -217,6 +257,7 @@ func (s *Socket) overflow() {
 	s.overflowing = true
 	s.queue = nil
 	s.mu.Unlock()
+	s.hub.log.Warn("socket fell behind: sent resync and closed", "user", s.Principal().User.ID, "queued", queueLimit)
 	s.hub.overflows.Add(1)
 	s.hub.unregister(s)
 	s.conn.SetWriteDeadline(time.Now().Add(time.Second))

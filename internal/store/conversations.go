@@ -161,6 +161,20 @@ func ConversationForViewer(q Querier, v Viewer, id int64) (ConversationRow, erro
 	return rows[0], nil
 }
 
+// ConversationsForViewer reads the conversations among ids that v may see,
+// as v sees them (one query for many: the real-time hub renders a burst of
+// updates for one socket this way).
+func ConversationsForViewer(q Querier, v Viewer, ids []int64) ([]ConversationRow, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	b := &builder{}
+	viewerSelect(b, v)
+	b.w(` WHERE `).in("c.id", ids).w(` AND `)
+	visible(b, v)
+	return scanViewerRows(q, b)
+}
+
 // WriteState is what the rules of sending need to know about a
 // conversation, read inside the writing transaction.
 type WriteState struct {
