@@ -81,22 +81,11 @@ func (a *App) blockPage(w http.ResponseWriter, r *http.Request, p *identity.Prin
 }
 
 func (a *App) showBlock(w http.ResponseWriter, r *http.Request, p *identity.Principal, errText string) {
-	id, ok := conversation.ParseID(r.PathValue("id"))
+	c, in, ok := a.blockConversation(w, r, p)
 	if !ok {
-		a.notFound(w, r)
 		return
 	}
-	c, err := a.cfg.Conversations.Get(r.Context(), p, id)
-	if err != nil {
-		a.serverError(w, r, err)
-		return
-	}
-	in, ok := blockTarget(c)
-	if !ok {
-		a.notFound(w, r)
-		return
-	}
-	_, err = a.cfg.Conversations.FindBlock(r.Context(), p, in)
+	_, err := a.cfg.Conversations.FindBlock(r.Context(), p, in)
 	standing := err == nil
 	pg := a.newPage(r, p, "inbox", "")
 	pg.Body = blockBody{Conversation: c, Other: counterpart(c), Unblock: standing, Error: errText}
@@ -111,21 +100,11 @@ func (a *App) showBlock(w http.ResponseWriter, r *http.Request, p *identity.Prin
 // block blocks or unblocks (form field "action") and returns to the
 // conversation.
 func (a *App) block(w http.ResponseWriter, r *http.Request, p *identity.Principal) {
-	id, ok := conversation.ParseID(r.PathValue("id"))
+	c, in, ok := a.blockConversation(w, r, p)
 	if !ok {
-		a.notFound(w, r)
 		return
 	}
-	c, err := a.cfg.Conversations.Get(r.Context(), p, id)
-	if err != nil {
-		a.serverError(w, r, err)
-		return
-	}
-	in, ok := blockTarget(c)
-	if !ok {
-		a.notFound(w, r)
-		return
-	}
+	var err error
 	switch r.PostFormValue("action") {
 	case "block":
 		_, _, err = a.cfg.Conversations.Block(r.Context(), p, in)
@@ -143,7 +122,7 @@ func (a *App) block(w http.ResponseWriter, r *http.Request, p *identity.Principa
 		a.showBlock(w, r, p, parley.ErrorMessage(err))
 		return
 	}
-	http.Redirect(w, r, "/app/c/"+conversation.ID(id), http.StatusSeeOther)
+	http.Redirect(w, r, "/app/c/"+c.ID, http.StatusSeeOther)
 }
 
 // sellerPage is a seller company's profile as a buyer sees it: its name,
@@ -210,4 +189,25 @@ func (a *App) mailbox(w http.ResponseWriter, r *http.Request, p *identity.Princi
 	}
 	pg.Body = body
 	a.render(w, r, http.StatusOK, "mailbox", pg)
+}
+
+// blockConversation reads the conversation of a block page and whom its
+// caller would block; anything else has been answered (not found).
+func (a *App) blockConversation(w http.ResponseWriter, r *http.Request, p *identity.Principal) (parley.Conversation, conversation.BlockInput, bool) {
+	id, ok := conversation.ParseID(r.PathValue("id"))
+	if !ok {
+		a.notFound(w, r)
+		return parley.Conversation{}, conversation.BlockInput{}, false
+	}
+	c, err := a.cfg.Conversations.Get(r.Context(), p, id)
+	if err != nil {
+		a.serverError(w, r, err)
+		return parley.Conversation{}, conversation.BlockInput{}, false
+	}
+	in, ok := blockTarget(c)
+	if !ok {
+		a.notFound(w, r)
+		return parley.Conversation{}, conversation.BlockInput{}, false
+	}
+	return c, in, true
 }
