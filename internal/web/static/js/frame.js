@@ -70,7 +70,11 @@ async function openDraft(d) {
   const kind = d.kind || 'chat';
   const q = new URLSearchParams({ limit: '50', kind });
   const r = await api('GET', '/api/v1/conversations?' + q);
-  const found = r.items.find((c) => c.status !== 'closed' && ((d.product && c.context.product === d.product) || (!d.product && d.seller && c.seller.id === d.seller)) && (!d.order || c.context.order === d.order));
+  // The conversation already open about the same thing: the order for a
+  // ticket, else the product, else the seller.
+  const same = (c) => (d.order ? c.context.order === d.order
+    : d.product ? c.context.product === d.product : !!d.seller && c.seller.id === d.seller);
+  const found = r.items.find((c) => c.status !== 'closed' && same(c));
   if (found) { await openConversation(found); return; }
   thread?.close();
   resetComposer();
@@ -78,7 +82,7 @@ async function openDraft(d) {
   listEl.hidden = true;
   convEl.hidden = false;
   back.hidden = false;
-  title.textContent = t('new_chat');
+  title.textContent = t(kind === 'quote' ? 'new_quote' : kind === 'ticket' ? 'new_ticket' : 'new_chat');
   document.getElementById('messages').replaceChildren();
   const form = document.getElementById('composer');
   form.addEventListener('submit', async (e) => {
