@@ -53,17 +53,22 @@ func Start(t *testing.T, postgres bool) *Server {
 	if postgres {
 		url = storetest.NewSchema(t)
 	}
+	// The listener comes first, so that Parley's public URL (links in mails,
+	// the shop's product links) is where the browser reaches it.
+	srv := httptest.NewUnstartedServer(nil)
 	cfg := app.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), SSOSecret: SSOSecret, MailFrom: "Parley <parley@test>",
-		MaxUpload: 5 << 20, LogLevel: "error", BaseURL: "http://parley.test", DatabaseURL: url, Demo: true}
+		MaxUpload: 5 << 20, LogLevel: "error", BaseURL: "http://" + srv.Listener.Addr().String(), DatabaseURL: url, Demo: true}
 	ctx := context.Background()
 	a, err := app.Open(ctx, cfg, io.Discard)
 	if err != nil {
+		srv.Listener.Close()
 		t.Fatalf("open app: %v", err)
 	}
 	runCtx, cancel := context.WithCancel(context.Background())
 	hubCtx, stopHub := context.WithCancel(context.Background())
 	a.Start(runCtx, hubCtx)
-	srv := httptest.NewServer(a.Handler())
+	srv.Config.Handler = a.Handler()
+	srv.Start()
 	// The demo shop pushes its catalogue, people and orders over HTTP, as
 	// in `parley serve --demo`.
 	if err := a.Shop.Start(runCtx, srv.URL); err != nil {

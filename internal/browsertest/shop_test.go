@@ -87,6 +87,9 @@ func testShopChatThroughTheWidget(t *testing.T, postgres bool) {
 	bt.Do(t, seller, "open it", chromedp.Click(chromedp.CSS("#conv-list li a")), chromedp.WaitVisible(chromedp.CSS(`li.bubble[data-seq="1"]`)))
 	bt.WaitJS(t, seller, 10*time.Second, "the product and the shop's page in the context panel",
 		`(c => c.includes('Tavolo in rovere massello') && c.includes('/shop/p/oak-table'))(document.getElementById('context-body').textContent)`)
+	if href := bt.Eval[string](t, seller, `document.querySelector('#context-body a[href*="/shop/p/"]').href`); href != s.URL+"/shop/p/oak-table" {
+		t.Errorf("the product's link in the context panel = %q, want the shop's page %s/shop/p/oak-table", href, s.URL)
+	}
 	bt.WaitJS(t, buyer, 10*time.Second, "✓✓ on Anna's message once Giulia read it", inFrame(`d.querySelector('li.bubble.mine[data-seq="1"] .receipt[data-state="read"]')`))
 	bt.Do(t, seller, "answer", chromedp.SendKeys(chromedp.CSS("#body"), "Sì, su misura fino a 300 cm."), chromedp.Click(chromedp.CSS("#send")))
 	bt.WaitJS(t, buyer, 10*time.Second, "Giulia's answer in the widget",
@@ -132,8 +135,11 @@ func testShopChatThroughTheWidget(t *testing.T, postgres bool) {
 	bt.WaitJS(t, seller, 10*time.Second, "the ticket at Giulia, on the order", `fetch('/api/v1/conversations?kind=ticket').then(r => r.json())
 		.then(j => j.items.length === 1 && j.items[0].context.order === 'ORD-1001')`)
 	// Talking to the store again opens the same ticket.
-	bt.Do(t, buyer, "back to the list", chromedp.Navigate(s.URL+"/shop/orders/ORD-1001"), chromedp.WaitVisible(chromedp.CSS("main h1")))
+	bt.Do(t, buyer, "back to the order", chromedp.Navigate(s.URL+"/shop/orders/ORD-1001"), chromedp.WaitVisible(chromedp.CSS("main h1")))
 	widgetReady(t, buyer)
+	// The badge (Giulia's last chat message is still unread) moves the
+	// header's line: click once it is there.
+	bt.WaitJS(t, buyer, 10*time.Second, "the shop's unread badge again", `!document.querySelector('[data-parley-unread]').hidden`)
 	bt.Do(t, buyer, "talk to the store again", chromedp.Click(chromedp.CSS(`a[data-parley*='"kind":"ticket"']`)))
 	bt.WaitJS(t, buyer, 10*time.Second, "the ticket reopened", inFrame(`[...d.querySelectorAll('li.bubble.mine .text')].some(e => e.textContent.includes('traballa'))`))
 }
