@@ -95,13 +95,26 @@ func testShopChatThroughTheWidget(t *testing.T, postgres bool) {
 	bt.WaitJS(t, buyer, 10*time.Second, "Giulia's answer in the widget",
 		inFrame(`[...d.querySelectorAll('li.bubble:not(.mine) .text')].some(e => e.textContent.includes('fino a 300 cm'))`))
 	bt.WaitJS(t, seller, 10*time.Second, "✓✓ on Giulia's answer, read in the widget", `document.querySelector('li.bubble.mine[data-seq="2"] .receipt[data-state="read"]')`)
+	// Anna closes the panel: what arrives then is delivered, not read, and
+	// counts on the shop's badge until she opens the panel again.
+	bt.Eval[bool](t, buyer, frameDoc+`.getElementById('frame-close').click() || true`)
+	bt.WaitJS(t, buyer, 5*time.Second, "the panel closed", `document.querySelector('iframe[src*="/widget/frame"]').offsetParent === null`)
+	bt.Do(t, seller, "another answer", chromedp.SendKeys(chromedp.CSS("#body"), "Posso mandarle le finiture?"), chromedp.Click(chromedp.CSS("#send")))
+	bt.WaitJS(t, seller, 10*time.Second, "✓ delivered to the closed widget", `document.querySelector('li.bubble.mine[data-seq="3"] .receipt[data-state="delivered"]')`)
+	bt.WaitJS(t, buyer, 10*time.Second, "the shop's unread badge", `(e => !e.hidden && e.textContent.startsWith('1 '))(document.querySelector('[data-parley-unread]'))`)
+	if bt.Eval[bool](t, seller, `!!document.querySelector('li.bubble.mine[data-seq="3"] .receipt[data-state="read"]')`) {
+		t.Error("a message that arrived while the widget's panel was closed shows ✓✓")
+	}
+	bt.Do(t, buyer, "open the panel", chromedp.Click(chromedp.CSS(`button[aria-label^="Chat"]`)))
+	bt.WaitJS(t, seller, 10*time.Second, "✓✓ once Anna opened the panel", `document.querySelector('li.bubble.mine[data-seq="3"] .receipt[data-state="read"]')`)
+	bt.WaitJS(t, buyer, 10*time.Second, "the shop's badge cleared", `document.querySelector('[data-parley-unread]').hidden`)
 	if !bt.Eval[bool](t, buyer, `window.__noReload === true`) {
 		t.Error("the shop page reloaded")
 	}
 	screenshot(t, buyer, "shop-widget")
 	bt.Axe(t, buyer, bt.InstallTools(t), "/shop/p/oak-table with the widget's panel open")
 	bt.Do(t, seller, "Giulia's inbox", chromedp.Navigate(s.URL+"/app/"), chromedp.WaitVisible(chromedp.CSS("#conv-list li")))
-	bt.Do(t, seller, "the conversation", chromedp.Click(chromedp.CSS("#conv-list li a")), chromedp.WaitVisible(chromedp.CSS(`li.bubble[data-seq="2"]`)))
+	bt.Do(t, seller, "the conversation", chromedp.Click(chromedp.CSS("#conv-list li a")), chromedp.WaitVisible(chromedp.CSS(`li.bubble[data-seq="3"]`)))
 	bt.WaitJS(t, seller, 10*time.Second, "the context panel", `document.getElementById('context-body').textContent.includes('Tavolo in rovere massello')`)
 	screenshot(t, seller, "shop-seller-inbox")
 

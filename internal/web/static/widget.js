@@ -44,7 +44,10 @@
   function toggle(show) {
     build();
     var open = show === undefined ? panel.style.display === 'none' : show;
+    if (open === (panel.style.display !== 'none')) return;
     panel.style.display = open ? 'block' : 'none';
+    // The frame marks messages read only while the panel shows.
+    post({ type: 'parley:panel', open: open });
   }
 
   window.addEventListener('message', function (ev) {

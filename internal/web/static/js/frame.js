@@ -18,6 +18,9 @@ let me = null;
 let inbox = null;
 let thread = null;
 let draft = null; // {kind, product, seller, order, page_url} for a new conversation
+// Whether the host page shows the panel: a hidden frame's document is still
+// "visible", but what it holds is not read.
+let panelOpen = false;
 
 function tell(msg) { if (parentOrigin) window.parent.postMessage(msg, parentOrigin); }
 
@@ -60,7 +63,7 @@ async function openConversation(c) {
   convEl.hidden = false;
   back.hidden = false;
   title.textContent = c.my_side === 'buyer' ? c.seller.name : c.buyer.name;
-  thread = new Thread(c, els(), { me: me.id, bearer: true, onRead: countUnread });
+  thread = new Thread(c, els(), { me: me.id, bearer: true, onRead: countUnread, shown: () => panelOpen });
   await thread.load();
 }
 
@@ -129,6 +132,9 @@ window.addEventListener('message', async (ev) => {
     if (d.type === 'parley:auth' && d.jwt) {
       signedIn = signIn(d.jwt);
       await signedIn;
+    } else if (d.type === 'parley:panel') {
+      panelOpen = !!d.open;
+      if (panelOpen) thread?.markRead();
     } else if (d.type === 'parley:open') {
       await signedIn;
       await openDraft(d);

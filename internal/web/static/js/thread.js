@@ -106,7 +106,8 @@ export class Thread {
   }
 
   async markRead() {
-    if (document.visibilityState !== 'visible') return;
+    // Read means seen: the tab shown and, in the widget, its panel open.
+    if (document.visibilityState !== 'visible' || this.opts.shown?.() === false) return;
     const last = this.conv.last_seq;
     if (last <= this.conv.my_read_seq && !this.conv.marked_unread) return;
     this.conv.my_read_seq = last;
