@@ -41,6 +41,13 @@ export class Thread {
     const page = await api('GET', `/api/v1/conversations/${this.conv.id}/messages?before=${before}&limit=50`);
     for (const m of page.items) this.msgs.set(m.seq, m);
     this.hasOlder = page.items.length > 0 && page.items[0].seq > 1;
+    // Messages written after the conversation was fetched and before this
+    // thread listened to the socket reach it by neither: ask for them.
+    const later = await api('GET', `/api/v1/conversations/${this.conv.id}/messages?after=${this.conv.last_seq}&limit=50`);
+    for (const m of later.items) {
+      this.msgs.set(m.seq, m);
+      this.conv.last_seq = Math.max(this.conv.last_seq, m.seq);
+    }
     this.render(true);
     this.markRead();
     this.deliver();
