@@ -78,8 +78,11 @@ func TestAccessControl(t *testing.T) {
 		"GET /api/v1/admin/mails/{id}":           {path: "/api/v1/admin/mails/{mail}", want: 403, operator: 404},
 		// Products are the marketplace's public catalogue; orders and
 		// companies only for their parties.
-		"GET /api/v1/products/{id}":                        {path: "/api/v1/products/p1", want: 200, otherTenant: 404},
-		"GET /api/v1/orders/{id}":                          {path: "/api/v1/orders/ORD-77", want: 404},
+		"GET /api/v1/products/{id}": {path: "/api/v1/products/p1", want: 200, otherTenant: 404},
+		"GET /api/v1/orders/{id}":   {path: "/api/v1/orders/ORD-77", want: 404},
+		// Another marketplace has its own "buyer": there the caller sees
+		// that user (themself, or as its operator), none of this one's data.
+		"GET /api/v1/users/{id}/profile":                   {path: "/api/v1/users/buyer/profile", want: 404, otherTenant: 200, noData: true},
 		"POST /api/v1/conversations/{id}/order-proposals":  {path: "/api/v1/conversations/{conv}/order-proposals", body: map[string]any{"client_id": "x-3", "items": []map[string]any{{"product": "p1", "quantity": 1, "price": "1.00"}}}, want: 404},
 		"GET /api/v1/organizations/{id}":                   {path: "/api/v1/organizations/acme", want: 404, noData: true},
 		"PATCH /api/v1/organizations/{id}":                 {path: "/api/v1/organizations/acme", body: map[string]any{"chat_enabled": false}, want: 404},

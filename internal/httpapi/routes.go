@@ -43,6 +43,7 @@ func Routes() []Route {
 		{http.MethodDelete, "/api/v1/push/subscriptions/{id}", User, unsubscribePush},
 		{http.MethodGet, "/api/v1/products/{id}", User, getProduct},
 		{http.MethodGet, "/api/v1/orders/{id}", User, getOrder},
+		{http.MethodGet, "/api/v1/users/{id}/profile", User, getBuyerProfile},
 		{http.MethodPost, "/api/v1/conversations/{id}/order-proposals", User, proposeOrder},
 		{http.MethodGet, "/api/v1/organizations/{id}", User, getOrganization},
 		{http.MethodPatch, "/api/v1/organizations/{id}", User, patchOrganization},
