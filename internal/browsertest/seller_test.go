@@ -42,6 +42,14 @@ func testSellerTools(t *testing.T, postgres bool) {
 	bt.Do(t, seller, "seller opens", chromedp.Navigate(s.URL+"/app/c/"+conv), chromedp.WaitVisible(chromedp.CSS(`li.bubble[data-seq="1"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#op-price")))
 
+	// The context panel shows the buyer's record with the company, as the
+	// profile API counts it.
+	bt.WaitJS(t, seller, 10*time.Second, "the buyer's record", `(() => {
+		const el = document.getElementById('buyer-record');
+		return el && el.textContent.length > 0 && window.__profile === undefined ? (fetch('/api/v1/users/' + encodeURIComponent('local:anna@demo.parley') + '/profile').then(r => r.json()).then(p => { window.__profile = p; }), false)
+			: el && window.__profile && el.textContent.includes(String(window.__profile.orders)) && el.textContent.includes(String(window.__profile.conversations));
+	})()`)
+
 	// The seller is online (its page holds a socket): the buyer's panel says so.
 	bt.WaitJS(t, buyer, 20*time.Second, "the seller's availability", `document.getElementById('seller-availability').textContent === 'Online'`)
 

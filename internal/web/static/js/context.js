@@ -64,7 +64,17 @@ export class Context {
       this.availTimer = setInterval(() => { if (avail.isConnected) refresh(); else clearInterval(this.availTimer); }, 5000);
       return h('section', { 'aria-label': t('seller') }, h('h3', {}, t('seller')), h('p', {}, h('a', { href: '/app/sellers/' + encodeURIComponent(c.seller.id) }, c.seller.name)), avail);
     }
-    const sec = h('section', { 'aria-label': t('buyer') }, h('h3', {}, t('buyer')), h('p', {}, c.buyer.name), h('p', { class: 'muted' }, c.buyer.id));
+    const rec = h('p', { class: 'muted', id: 'buyer-record' });
+    const sec = h('section', { 'aria-label': t('buyer') }, h('h3', {}, t('buyer')), h('p', {}, c.buyer.name), h('p', { class: 'muted' }, c.buyer.id), rec);
+    // The buyer's record with this company: since when, orders, conversations.
+    api('GET', '/api/v1/users/' + encodeURIComponent(c.buyer.id) + '/profile').then((p) => {
+      rec.replaceChildren(t('buyer_since', { Date: new Date(p.member_since).toLocaleDateString(page.lang) }), h('br'),
+        t('buyer_orders', { Count: p.orders }), h('br'), t('buyer_conversations', { Count: p.conversations }));
+      if (p.latest_orders.length) {
+        sec.append(h('ul', { class: 'latest-orders', 'aria-label': t('order') },
+          p.latest_orders.map((o) => h('li', {}, `${o.id} · ${orderWord(o.status)} · ${new Date(o.placed_at).toLocaleDateString(page.lang)}`))));
+      }
+    }, () => {});
     return sec;
   }
 
