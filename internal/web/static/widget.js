@@ -15,6 +15,8 @@
   var unreadFns = [];
   var ICON = '<svg aria-hidden="true" viewBox="0 0 24 24" width="26" height="26"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>';
   var frame = null, panel = null, button = null, ready = false, pending = [];
+  // The button's and the frame's accessible name, in the page's language.
+  var LABEL = { ru: 'Чат', el: 'Συνομιλία', sr: 'Čet' }[(ds.lang || '').toLowerCase().split(/[-_]/)[0]] || 'Chat';
 
   function post(msg) {
     if (ready && frame) frame.contentWindow.postMessage(msg, origin);
@@ -25,14 +27,14 @@
     if (panel) return;
     button = document.createElement('button');
     button.type = 'button';
-    button.setAttribute('aria-label', 'Chat');
+    button.setAttribute('aria-label', LABEL);
     button.innerHTML = ICON;
     button.style.cssText = 'position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;position:fixed;background:#1d4f91;color:#fff;box-shadow:0 2px 8px rgba(0,0,0,.3);cursor:pointer;display:flex;align-items:center;justify-content:center;z-index:2147483000';
     button.addEventListener('click', function () { toggle(); });
     panel = document.createElement('div');
     panel.style.cssText = 'position:fixed;right:20px;bottom:88px;width:min(380px,calc(100vw - 40px));height:min(560px,calc(100vh - 120px));box-shadow:0 4px 24px rgba(0,0,0,.3);border-radius:10px;overflow:hidden;z-index:2147483000;display:none;background:#fff';
     frame = document.createElement('iframe');
-    frame.title = 'Chat';
+    frame.title = LABEL;
     frame.src = origin + '/widget/frame' + (ds.lang ? '?lang=' + encodeURIComponent(ds.lang) : '');
     frame.style.cssText = 'border:0;width:100%;height:100%';
     frame.setAttribute('allow', 'clipboard-write');
@@ -60,7 +62,7 @@
     } else if (d.type === 'parley:unread') {
       button.dataset.unread = String(d.count);
       button.innerHTML = ICON + (d.count > 0 ? '<span style="position:absolute;top:2px;right:2px;min-width:18px;height:18px;border-radius:9px;background:#c0262d;color:#fff;font:12px/18px sans-serif">' + Number(d.count) + '</span>' : '');
-      button.setAttribute('aria-label', d.count > 0 ? 'Chat (' + Number(d.count) + ')' : 'Chat');
+      button.setAttribute('aria-label', d.count > 0 ? LABEL + ' (' + Number(d.count) + ')' : LABEL);
       unreadFns.forEach(function (fn) { try { fn(d.count); } catch (e) { /* host's bug */ } });
     } else if (d.type === 'parley:close') {
       toggle(false);
