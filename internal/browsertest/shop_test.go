@@ -82,6 +82,9 @@ func testShopChatThroughTheWidget(t *testing.T, postgres bool) {
 	// Giulia: signed in at the shop, "Open my inbox" posts a JWT to Parley.
 	shopSignIn(t, seller, s.URL, "Giulia Rossi", "/shop/")
 	bt.Do(t, seller, "open my inbox", chromedp.Click(chromedp.CSS(`form[action="/auth/sso"] button`)), chromedp.WaitVisible(chromedp.CSS("#conv-list")))
+	if lang := bt.Eval[string](t, seller, `document.documentElement.lang`); lang != "it" {
+		t.Errorf("Giulia's back office from the shop speaks %q, want her language from the shop's JWT (it)", lang)
+	}
 	bt.WaitJS(t, seller, 10*time.Second, "Anna's conversation in Giulia's inbox",
 		`[...document.querySelectorAll('#conv-list .name')].some(e => e.textContent.includes('Anna Bianchi'))`)
 	bt.Do(t, seller, "open it", chromedp.Click(chromedp.CSS("#conv-list li a")), chromedp.WaitVisible(chromedp.CSS(`li.bubble[data-seq="1"]`)))

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/httpapi"
@@ -56,13 +57,21 @@ func (a *App) logout(w http.ResponseWriter, r *http.Request) {
 // sso exchanges a host's sign-in JWT (a form post from the host's page) for
 // the session cookie and goes on to next, a path of this site.
 func (a *App) sso(w http.ResponseWriter, r *http.Request) {
-	token, _, err := a.cfg.Identity.SSO(r.Context(), a.cfg.Marketplace, r.PostFormValue("jwt"))
+	token, u, err := a.cfg.Identity.SSO(r.Context(), a.cfg.Marketplace, r.PostFormValue("jwt"))
 	if err != nil {
 		l := a.cat.localizer(a.cat.negotiate(r, ""))
 		a.showLogin(w, r, http.StatusUnauthorized, "", l.T("login.sso_failed"))
 		return
 	}
 	a.setSession(w, token)
+	// The host knows the person's language: the pages take it until they
+	// choose another (their setting, or the switcher).
+	if _, err := r.Cookie(LangCookie); err != nil {
+		if lang, _, _ := strings.Cut(strings.ReplaceAll(strings.ToLower(u.Locale), "_", "-"), "-"); supported(lang) {
+			http.SetCookie(w, &http.Cookie{Name: LangCookie, Value: lang, Path: "/", Secure: a.cfg.SecureCookies, SameSite: http.SameSiteLaxMode,
+				Expires: time.Now().Add(365 * 24 * time.Hour)})
+		}
+	}
 	http.Redirect(w, r, localPath(r.PostFormValue("next")), http.StatusSeeOther)
 }
 
