@@ -28,6 +28,9 @@ type Config struct {
 	UnreadMailAfter time.Duration
 	LogLevel        string
 	PprofAddr       string
+	// HostOrigins may post the sign-in form (POST /auth/sso) from their
+	// pages: the host marketplace's own origins.
+	HostOrigins []string
 }
 
 // envOf names the environment twin of each flag.
@@ -47,6 +50,7 @@ var envOf = map[string]string{
 	"unread-mail-after": "PARLEY_UNREAD_MAIL_AFTER",
 	"log-level":         "PARLEY_LOG_LEVEL",
 	"pprof-addr":        "PARLEY_PPROF_ADDR",
+	"host-origins":      "PARLEY_HOST_ORIGINS",
 }
 
 // ParseConfig reads flags, then the environment for each flag not given.
@@ -68,6 +72,7 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (C
 	fs.DurationVar(&c.UnreadMailAfter, "unread-mail-after", 0, "override how long messages stay unread before a mail (Go duration)")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&c.PprofAddr, "pprof-addr", "", "serve Go's /debug/pprof profiles on this address (keep it private)")
+	hostOrigins := fs.String("host-origins", "", "comma-separated origins (https://shop.example) whose pages may post the sign-in form /auth/sso")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -92,6 +97,11 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (C
 	})
 	if err := errors.Join(errs...); err != nil {
 		return c, err
+	}
+	for _, o := range strings.Split(*hostOrigins, ",") {
+		if o = strings.TrimRight(strings.TrimSpace(o), "/"); o != "" {
+			c.HostOrigins = append(c.HostOrigins, o)
+		}
 	}
 	return c, c.validate()
 }
@@ -124,6 +134,11 @@ func (c *Config) validate() error {
 	}
 	if c.SSOSecret != "" && len(c.SSOSecret) < 32 {
 		return fmt.Errorf("PARLEY_SSO_SECRET: must be at least 32 characters (HS256 wants a 256-bit key)")
+	}
+	for _, o := range c.HostOrigins {
+		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
+			return fmt.Errorf("--host-origins / PARLEY_HOST_ORIGINS %q: want origins like https://shop.example", o)
+		}
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -73,6 +73,7 @@ func testWebSignIn(t *testing.T, e *env) {
 		t.Fatal(err)
 	}
 	e.app.Config.Demo = true
+	e.app.Config.HostOrigins = []string{"https://shop.example"}
 	e.app.DemoAccounts = []demo.Account{{Email: "ann@example.com", Name: "Ann", Role: "buyer"}}
 	e.app.DemoPassword = "long-password"
 	srv := httptest.NewServer(e.app.Handler())
@@ -113,6 +114,15 @@ func testWebSignIn(t *testing.T, e *env) {
 	sso := newBrowser(t, srv.URL)
 	if st, _, _ := sso.do("POST", "/auth/sso", url.Values{"jwt": {"forged." + jwt}, "next": {"/app/"}}); st != 401 {
 		t.Errorf("forged SSO = %d, want 401", st)
+	}
+	// A form posted from a page that is neither Parley's nor a host origin
+	// is refused (login CSRF): no session.
+	evil := newBrowser(t, srv.URL)
+	if st, _, _ := evil.do("POST", "/auth/sso", url.Values{"jwt": {jwt}, "next": {"/app/"}}, "Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site"); st != 403 {
+		t.Errorf("SSO form from another site = %d, want 403", st)
+	}
+	if st, _, _ := evil.do("GET", "/app/", nil); st != 303 {
+		t.Errorf("/app/ after a refused SSO = %d, want 303 to the sign-in page", st)
 	}
 	st, h, _ = sso.do("POST", "/auth/sso", url.Values{"jwt": {jwt}, "next": {"/app/settings"}}, "Origin", "https://shop.example", "Sec-Fetch-Site", "cross-site")
 	if st != 303 || h.Get("Location") != "/app/settings" {

@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -57,6 +59,14 @@ func (a *App) logout(w http.ResponseWriter, r *http.Request) {
 // sso exchanges a host's sign-in JWT (a form post from the host's page) for
 // the session cookie and goes on to next, a path of this site.
 func (a *App) sso(w http.ResponseWriter, r *http.Request) {
+	// The form comes from the host's pages: Parley's own origin or one of
+	// the configured host origins. A form posted from anywhere else is
+	// refused: it could sign the visitor in as someone else (login CSRF).
+	if !a.ssoOriginAllowed(r) {
+		l := a.cat.localizer(a.cat.negotiate(r, ""))
+		a.showLogin(w, r, http.StatusForbidden, "", l.T("login.sso_failed"))
+		return
+	}
 	token, u, err := a.cfg.Identity.SSO(r.Context(), a.cfg.Marketplace, r.PostFormValue("jwt"))
 	if err != nil {
 		l := a.cat.localizer(a.cat.negotiate(r, ""))
@@ -85,4 +95,18 @@ func (a *App) setLang(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: LangCookie, Value: lang, Path: "/", Secure: a.cfg.SecureCookies, SameSite: http.SameSiteLaxMode,
 		Expires: time.Now().Add(365 * 24 * time.Hour)})
 	http.Redirect(w, r, localPath(r.PostFormValue("next")), http.StatusSeeOther)
+}
+
+// ssoOriginAllowed reports whether the sign-in form came from Parley's own
+// pages or a configured host origin. Requests without an Origin (not from a
+// browser form) carry their JWT as their only credential and pass.
+func (a *App) ssoOriginAllowed(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	if u, err := url.Parse(origin); err == nil && u.Host == r.Host {
+		return true
+	}
+	return slices.Contains(a.cfg.HostOrigins, origin)
 }

@@ -51,7 +51,10 @@ type Config struct {
 	// means no settings locale.
 	Locale        func(ctx context.Context, p *identity.Principal) string
 	SecureCookies bool
-	Log           *slog.Logger
+	// HostOrigins may post the sign-in form /auth/sso besides Parley's own
+	// pages.
+	HostOrigins []string
+	Log         *slog.Logger
 }
 
 // App serves the web pages.
