@@ -259,20 +259,19 @@ const maxViews = 1024
 // tell) when there are several: a socket that receives a burst does not
 // query once per frame. It returns the conversations read.
 func (s *Socket) prefetch(items, ahead []item) map[int64]bool {
-	var need []int64
-	seen := map[int64]bool{}
-	for _, it := range slices.Concat(items, ahead) {
-		switch {
-		case it.render != nil && it.conv != 0:
-			if !seen[it.conv] {
-				seen[it.conv] = true
-				need = append(need, it.conv)
-			}
-		case it.msg != nil && !seen[it.msgConv]:
-			v, ok := s.views[it.msgConv]
-			if !ok || (v.LastSeq < it.msg.Seq && !conversation.CanAdvance(*v, *it.msg)) {
-				seen[it.msgConv] = true
-				need = append(need, it.msgConv)
+	var need []int64 // few: a linear search beats a map on this hot path
+	for _, list := range [2][]item{items, ahead} {
+		for _, it := range list {
+			switch {
+			case it.render != nil && it.conv != 0:
+				if !slices.Contains(need, it.conv) {
+					need = append(need, it.conv)
+				}
+			case it.msg != nil:
+				v, ok := s.views[it.msgConv]
+				if (!ok || (v.LastSeq < it.msg.Seq && !conversation.CanAdvance(*v, *it.msg))) && !slices.Contains(need, it.msgConv) {
+					need = append(need, it.msgConv)
+				}
 			}
 		}
 	}
