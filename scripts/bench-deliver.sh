@@ -15,6 +15,7 @@
 #   SOCKETS=1000 SELLER_SOCKETS=1 SENDERS=64 DURATION=20s WARMUP=2s
 #   PG_URL=postgres://postgres@127.0.0.1:5432/test   NATS_URL=nats://127.0.0.1:4222
 #   PARLEY_BIN=/path/to/parley   KEEP=1
+#   WSBENCH_ARGS="--cpuprofile /tmp/loadgen.pprof"   extra "parley wsbench" flags
 set -euo pipefail
 DB=${DB:-sqlite}
 NODES=${NODES:-1}
@@ -94,7 +95,7 @@ for rate in $RATES; do
 	echo "-- $rate msg/s offered: $SOCKETS buyer sockets + $SELLER_SOCKETS seller, $SENDERS senders, $DURATION (+$WARMUP warm-up), nodes ${urls[*]} (pids ${pids[*]})"
 	out=$("$bin" wsbench --mode deliver --url "$(IFS=,; echo "${urls[*]}")" --sockets "$SOCKETS" --seller-sockets "$SELLER_SOCKETS" \
 		--senders "$SENDERS" --rate "$rate" --duration "$DURATION" --warmup "$WARMUP" \
-		--cpu-pids "$(IFS=,; echo "${pids[*]}")" ${comms:+--cpu-comm "$comms"} 2>&1) || { echo "$out"; exit 1; }
+		--cpu-pids "$(IFS=,; echo "${pids[*]}")" ${comms:+--cpu-comm "$comms"} ${WSBENCH_ARGS:-} 2>&1) || { echo "$out"; exit 1; }
 	echo "$out" | grep -v '^loadgen:'
 	summary+=("$(echo "$out" | tail -1 | python3 -c '
 import json,sys

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -47,8 +48,16 @@ func wsbenchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	settle := fs.Duration("settle", 3*time.Second, "idle: wait after opening before measuring")
 	hold := fs.Duration("hold", 0, "idle: keep the sockets open this long after measuring")
 	quiet := fs.Bool("json", false, "print only the JSON line")
+	cpuProfile := fs.String("cpuprofile", "", "write the load generator's own CPU profile to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("parley wsbench: unexpected argument %q", fs.Arg(0))
@@ -94,6 +103,24 @@ func wsbenchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	fmt.Fprintf(stdout, "%s\n", line)
 	return nil
+}
+
+// startCPUProfile profiles this process into path until stop is called:
+// the load generator shares the machine with the server, so its own cost
+// is worth knowing.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 // cpuSources reads --cpu-pids and --cpu-comm.

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/gobwas/ws"
-	"github.com/gobwas/ws/wsutil"
 )
 
 // SocketOptions configure a delivery run (RunSockets): Sockets buyers each
@@ -271,8 +270,9 @@ func RunSockets(ctx context.Context, o SocketOptions) (SocketResult, error) {
 		st := &stats[i]
 		st.frames = map[string]int64{}
 		readers.Go(func() {
+			fr := newFrameReader(c, 16<<10)
 			for {
-				data, op, err := wsutil.ReadServerData(c)
+				data, op, err := fr.next()
 				at := time.Now()
 				if err != nil {
 					if !stopping.Load() {

@@ -258,7 +258,12 @@ const maxViews = 1024
 // cannot answer (updates to render, messages whose change Advance cannot
 // tell) when there are several: a socket that receives a burst does not
 // query once per frame. It returns the conversations read.
-func (s *Socket) prefetch(items, ahead []item) map[int64]bool {
+func (s *Socket) prefetch(items, ahead []item, upTo map[int64]int64) map[int64]bool {
+	// upTo follows, per conversation, the seq the view will have reached
+	// when each queued message comes up: a deep queue holds several
+	// messages of a conversation beyond its view, and the view advances
+	// through them one by one without a read.
+	clear(upTo)
 	var need []int64 // few: a linear search beats a map on this hot path
 	for _, list := range [2][]item{items, ahead} {
 		for _, it := range list {
@@ -268,10 +273,28 @@ func (s *Socket) prefetch(items, ahead []item) map[int64]bool {
 					need = append(need, it.conv)
 				}
 			case it.msg != nil:
-				v, ok := s.views[it.msgConv]
-				if (!ok || (v.LastSeq < it.msg.Seq && !conversation.CanAdvance(*v, *it.msg))) && !slices.Contains(need, it.msgConv) {
-					need = append(need, it.msgConv)
+				if slices.Contains(need, it.msgConv) {
+					continue
 				}
+				v, ok := s.views[it.msgConv]
+				if !ok {
+					need = append(need, it.msgConv)
+					continue
+				}
+				last, seen := upTo[it.msgConv]
+				if !seen {
+					last = v.LastSeq
+				}
+				if it.msg.Seq <= last {
+					continue
+				}
+				c := *v
+				c.LastSeq = last
+				if !conversation.CanAdvance(c, *it.msg) {
+					need = append(need, it.msgConv)
+					continue
+				}
+				upTo[it.msgConv] = it.msg.Seq
 			}
 		}
 	}

@@ -146,6 +146,7 @@ func (s *Socket) flush() {
 	var taken [flushBatch]item
 	var later [flushBatch]bool
 	var aheadBuf []item
+	upTo := map[int64]int64{}
 	buf := frameBufs.Get().(*bytes.Buffer)
 	defer func() {
 		if buf.Cap() <= 256<<10 {
@@ -172,7 +173,7 @@ func (s *Socket) flush() {
 		// the socket has no view of is read in one query, not one per write.
 		ahead := append(aheadBuf[:0], s.queue[:min(len(s.queue), prefetchAhead)]...)
 		s.mu.Unlock()
-		fresh := s.prefetch(taken[:n], ahead)
+		fresh := s.prefetch(taken[:n], ahead, upTo)
 		clear(ahead)
 		buf.Reset()
 		for i := range n {
