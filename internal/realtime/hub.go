@@ -259,10 +259,31 @@ const maxViews = 1024
 // tell) when there are several: a socket that receives a burst does not
 // query once per frame. It returns the conversations read.
 func (s *Socket) prefetch(items, ahead []item, upTo map[int64]int64) map[int64]bool {
-	// upTo follows, per conversation, the seq the view will have reached
-	// when each queued message comes up: a deep queue holds several
-	// messages of a conversation beyond its view, and the view advances
-	// through them one by one without a read.
+	need := s.stale(items, ahead, upTo)
+	if len(need) < 2 {
+		return nil
+	}
+	got, err := s.hub.conv.GetMany(context.Background(), s.Principal(), need)
+	if err != nil {
+		return nil // each is read on its own then
+	}
+	s.hub.renders.Add(1)
+	fresh := make(map[int64]bool, len(got))
+	for _, id := range need {
+		if c, ok := got[id]; ok {
+			s.keepView(c)
+			fresh[id] = true
+		}
+	}
+	return fresh
+}
+
+// stale lists the conversations of items (then ahead) that the socket's
+// views cannot answer. upTo (scratch space) follows, per conversation, the
+// seq its view will have reached when each queued message comes up: a deep
+// queue holds several messages of a conversation beyond its view, and the
+// view advances through them one by one without a read.
+func (s *Socket) stale(items, ahead []item, upTo map[int64]int64) []int64 {
 	clear(upTo)
 	var need []int64 // few: a linear search beats a map on this hot path
 	for _, list := range [2][]item{items, ahead} {
@@ -298,22 +319,7 @@ func (s *Socket) prefetch(items, ahead []item, upTo map[int64]int64) map[int64]b
 			}
 		}
 	}
-	if len(need) < 2 {
-		return nil
-	}
-	got, err := s.hub.conv.GetMany(context.Background(), s.Principal(), need)
-	if err != nil {
-		return nil // each is read on its own then
-	}
-	s.hub.renders.Add(1)
-	fresh := make(map[int64]bool, len(got))
-	for _, id := range need {
-		if c, ok := got[id]; ok {
-			s.keepView(c)
-			fresh[id] = true
-		}
-	}
-	return fresh
+	return need
 }
 
 // viewFrame encodes conversation.updated with c.

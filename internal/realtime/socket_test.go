@@ -3,6 +3,7 @@ package realtime
 import (
 	"encoding/json"
 	"net"
+	"slices"
 	"testing"
 	"time"
 
@@ -118,5 +119,43 @@ func TestTypingDroppedFirst(t *testing.T) {
 	}
 	if msgs != queueLimit/2+8 {
 		t.Errorf("queued messages = %d, want %d (none lost)", msgs, queueLimit/2+8)
+	}
+}
+
+// TestStaleFollowsQueuedMessages: a view advances through consecutive
+// queued messages of its conversation without a read, however far ahead in
+// the queue they are; a gap, a system message, a missing view or an update
+// to render needs the database.
+func TestStaleFollowsQueuedMessages(t *testing.T) {
+	s := &Socket{views: map[int64]*parley.Conversation{
+		7: {ID: "7", LastSeq: 5, Side: parley.SideSeller},
+		8: {ID: "8", LastSeq: 2, Side: parley.SideSeller},
+		9: {ID: "9", LastSeq: 4, Side: parley.SideBuyer},
+	}}
+	msg := func(conv, seq int64, side string) item {
+		return item{msg: &parley.Message{Seq: seq, Author: parley.Author{Side: side}}, msgConv: conv}
+	}
+	upTo := map[int64]int64{}
+	items := []item{msg(7, 4, parley.SideBuyer), msg(7, 6, parley.SideBuyer), msg(8, 3, parley.SideBuyer)}
+	ahead := []item{msg(7, 7, parley.SideSeller), msg(8, 4, parley.SideBuyer), msg(7, 8, parley.SideBuyer)}
+	if got := s.stale(items, ahead, upTo); len(got) != 0 {
+		t.Errorf("consecutive messages: stale %v, want none", got)
+	}
+	cases := []struct {
+		name  string
+		ahead []item
+		want  []int64
+	}{
+		{"gap", []item{msg(7, 7, parley.SideBuyer), msg(7, 9, parley.SideBuyer)}, []int64{7}},
+		{"system message", []item{msg(9, 5, parley.SideSystem)}, []int64{9}},
+		{"no view", []item{msg(10, 1, parley.SideBuyer)}, []int64{10}},
+		{"update to render", []item{{render: func(*Socket) []byte { return nil }, conv: 8}}, []int64{8}},
+		{"after a gap, once", []item{msg(9, 6, parley.SideBuyer), msg(9, 7, parley.SideBuyer)}, []int64{9}},
+	}
+	for _, c := range cases {
+		got := s.stale([]item{msg(7, 6, parley.SideBuyer)}, c.ahead, upTo)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: stale %v, want %v", c.name, got, c.want)
+		}
 	}
 }
