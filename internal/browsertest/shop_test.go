@@ -72,6 +72,9 @@ func testShopChatThroughTheWidget(t *testing.T, postgres bool) {
 	shopSignIn(t, buyer, s.URL, "Anna Bianchi", "/shop/p/oak-table")
 	widgetReady(t, buyer)
 	bt.Eval[bool](t, buyer, `window.__noReload = true`)
+	if got := bt.Eval[string](t, buyer, `document.querySelector('[data-availability]').dataset.availability`); got != "offline" {
+		t.Errorf("the seller's availability before anyone of Bottega Rossi is there = %q, want offline", got)
+	}
 	bt.Do(t, buyer, "chat with the seller", chromedp.Click(chromedp.CSS(`a[data-parley*='"kind":"chat"']`)))
 	bt.WaitJS(t, buyer, 10*time.Second, "the widget's panel open", `document.querySelector('iframe[src*="/widget/frame"]')?.offsetParent !== null`)
 	bt.WaitJS(t, buyer, 10*time.Second, "the new-chat composer in Anna's language",
@@ -97,6 +100,8 @@ func testShopChatThroughTheWidget(t *testing.T, postgres bool) {
 	bt.Do(t, seller, "answer", chromedp.SendKeys(chromedp.CSS("#body"), "Sì, su misura fino a 300 cm."), chromedp.Click(chromedp.CSS("#send")))
 	bt.WaitJS(t, buyer, 10*time.Second, "Giulia's answer in the widget",
 		inFrame(`[...d.querySelectorAll('li.bubble:not(.mine) .text')].some(e => e.textContent.includes('fino a 300 cm'))`))
+	bt.WaitJS(t, buyer, 10*time.Second, "the product page's availability line turned online without a reload",
+		`(e => e.dataset.availability === 'online' && e.textContent.includes('Il venditore è online ora'))(document.querySelector('[data-availability]'))`)
 	bt.WaitJS(t, seller, 10*time.Second, "✓✓ on Giulia's answer, read in the widget", `document.querySelector('li.bubble.mine[data-seq="2"] .receipt[data-state="read"]')`)
 	// Anna closes the panel: what arrives then is delivered, not read, and
 	// counts on the shop's badge until she opens the panel again.

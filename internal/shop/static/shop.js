@@ -14,6 +14,19 @@
     ev.preventDefault();
     P.open(opts);
   });
+  // The seller's availability line follows what the widget reports, so a
+  // buyer who stays on the page sees the seller come online.
+  window.addEventListener("load", function () {
+    var P = window.Parley, line = document.querySelector("[data-availability]");
+    if (!line || !P || typeof P.onAvailability !== "function") return;
+    P.onAvailability(function (a) {
+      var status = a && a.status, label = status && line.getAttribute("data-" + status);
+      if (!label || !/^(online|away|offline)$/.test(status)) return;
+      line.className = "availability " + status;
+      line.setAttribute("data-availability", status);
+      line.querySelector(".text").textContent = label;
+    });
+  });
   // The host's own unread badge, from the widget.
   window.addEventListener("load", function () {
     var P = window.Parley, badge = document.querySelector("[data-parley-unread]");

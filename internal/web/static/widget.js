@@ -4,7 +4,10 @@
 // It adds a chat button and a panel holding an iframe of /widget/frame. The
 // frame signs in with the JWT (sent by postMessage) and keeps its Bearer
 // token itself, so no third-party cookie is needed. The host calls
-//   Parley.open({kind, product, seller, order, page_url}) and Parley.onUnread(fn);
+//   Parley.open({kind, product, seller, order, page_url}), Parley.onUnread(fn)
+//   (fn(count) on every change) and Parley.onAvailability(fn) (fn({status,
+//   online, away}) for data-product's seller, or data-seller: on sign-in,
+//   every 20 s while the page shows, and when the seller writes);
 // calls made before the script loaded are queued in window.Parley.q.
 (function () {
   var script = document.currentScript || document.querySelector('script[src*="/widget.js"]');
@@ -12,7 +15,7 @@
   var origin = new URL(script.src, location.href).origin;
   var ds = script.dataset;
   var queued = (window.Parley && window.Parley.q) || [];
-  var unreadFns = [];
+  var unreadFns = [], availabilityFns = [], availability = null;
   var ICON = '<svg aria-hidden="true" viewBox="0 0 24 24" width="26" height="26"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>';
   var frame = null, panel = null, button = null, ready = false, pending = [];
   // The button's and the frame's accessible name, in the page's language.
@@ -64,6 +67,9 @@
       button.innerHTML = ICON + (d.count > 0 ? '<span style="position:absolute;top:2px;right:2px;min-width:18px;height:18px;border-radius:9px;background:#c0262d;color:#fff;font:12px/18px sans-serif">' + Number(d.count) + '</span>' : '');
       button.setAttribute('aria-label', d.count > 0 ? LABEL + ' (' + Number(d.count) + ')' : LABEL);
       unreadFns.forEach(function (fn) { try { fn(d.count); } catch (e) { /* host's bug */ } });
+    } else if (d.type === 'parley:availability') {
+      availability = { status: String(d.status), online: Number(d.online) || 0, away: Number(d.away) || 0 };
+      availabilityFns.forEach(function (fn) { try { fn(availability); } catch (e) { /* host's bug */ } });
     } else if (d.type === 'parley:close') {
       toggle(false);
     }
@@ -78,6 +84,10 @@
     },
     close: function () { toggle(false); },
     onUnread: function (fn) { unreadFns.push(fn); },
+    onAvailability: function (fn) {
+      availabilityFns.push(fn);
+      if (availability) { try { fn(availability); } catch (e) { /* host's bug */ } }
+    },
     setJWT: function (jwt) { ds.jwt = jwt; post({ type: 'parley:auth', jwt: jwt }); },
   };
   window.Parley = api;

@@ -34,6 +34,23 @@ async function countUnread() {
   } catch { /* offline */ }
 }
 
+// The availability of the seller the host page is about (its data-product,
+// else data-seller), for Parley.onAvailability on the host page.
+let about = null;
+
+async function tellAvailability() {
+  if (!about || !me || document.hidden) return;
+  const path = about.product ? '/api/v1/products/' + encodeURIComponent(about.product) + '/availability'
+    : '/api/v1/organizations/' + encodeURIComponent(about.seller) + '/availability';
+  try {
+    const a = await api('GET', path);
+    tell({ type: 'parley:availability', status: a.status, online: a.online, away: a.away });
+  } catch { /* unknown product or seller, offline: the host keeps its line */ }
+}
+
+setInterval(tellAvailability, 20000);
+document.addEventListener('visibilitychange', tellAvailability);
+
 function showList() {
   thread?.close();
   thread = null;
@@ -116,8 +133,10 @@ async function signIn(jwt) {
   await inbox.load();
   if (convEl.hidden) listEl.hidden = false;
   countUnread();
+  tellAvailability();
   onFrame((f) => {
     if (f.type === 'message.created' && f.data.author.id !== me.id) send({ type: 'delivered', conversation: f.data.conversation, seq: f.data.seq });
+    if (f.type === 'message.created' && f.data.author.side === 'seller') tellAvailability();
     if (f.type === 'message.created' || f.type === 'conversation.updated') countUnread();
   });
 }
@@ -130,6 +149,7 @@ window.addEventListener('message', async (ev) => {
   if (ev.origin !== parentOrigin) return;
   try {
     if (d.type === 'parley:auth' && d.jwt) {
+      if (d.product || d.seller) about = { product: d.product || '', seller: d.seller || '' };
       signedIn = signIn(d.jwt);
       await signedIn;
     } else if (d.type === 'parley:panel') {
