@@ -35,6 +35,10 @@ type ConversationRow struct {
 	SellerReadSeq      int64
 	ChangeSeq          int64
 	CreatedAt          time.Time
+	// The external marketplace a connector brought the conversation from;
+	// empty for a native one.
+	ExternalMarketplaceSlug string
+	ExternalMarketplaceName string
 
 	// The viewer's state; zero when read without a viewer.
 	MyReadSeq    int64
@@ -57,14 +61,16 @@ const convSelect = `SELECT c.id, c.marketplace_id, c.kind, c.status, c.subject,
 	COALESCE(c.product_id, 0), COALESCE(p.external_id, ''), COALESCE(c.order_id, 0), COALESCE(o.external_id, ''), c.page_url,
 	COALESCE(c.assignee_user_id, 0), COALESCE(au.external_id, ''), COALESCE(au.name, ''), c.closed_reason,
 	c.last_seq, c.last_activity_at,
-	c.buyer_delivered_seq, c.buyer_read_seq, c.seller_delivered_seq, c.seller_read_seq, c.change_seq, c.created_at`
+	c.buyer_delivered_seq, c.buyer_read_seq, c.seller_delivered_seq, c.seller_read_seq, c.change_seq, c.created_at,
+	COALESCE(em.slug, ''), COALESCE(em.name, '')`
 
 const convFrom = ` FROM conversations c
 	JOIN users bu ON bu.id = c.buyer_user_id
 	JOIN organizations so ON so.id = c.seller_org_id
 	LEFT JOIN products p ON p.id = c.product_id
 	LEFT JOIN orders o ON o.id = c.order_id
-	LEFT JOIN users au ON au.id = c.assignee_user_id`
+	LEFT JOIN users au ON au.id = c.assignee_user_id
+	LEFT JOIN external_marketplaces em ON em.id = c.external_marketplace_id`
 
 const blockedExpr = `EXISTS (SELECT 1 FROM blocks b WHERE (b.blocker_user_id = c.buyer_user_id AND b.blocked_org_id = c.seller_org_id)
 	OR (b.blocker_org_id = c.seller_org_id AND b.blocked_user_id = c.buyer_user_id))`
@@ -75,7 +81,8 @@ func (r *ConversationRow) dest() []any {
 		&r.ProductID, &r.ProductExternalID, &r.OrderID, &r.OrderExternalID, &r.PageURL,
 		&r.AssigneeUserID, &r.AssigneeExternalID, &r.AssigneeName, &r.ClosedReason,
 		&r.LastSeq, timeDest{&r.LastActivityAt},
-		&r.BuyerDeliveredSeq, &r.BuyerReadSeq, &r.SellerDeliveredSeq, &r.SellerReadSeq, &r.ChangeSeq, timeDest{&r.CreatedAt}}
+		&r.BuyerDeliveredSeq, &r.BuyerReadSeq, &r.SellerDeliveredSeq, &r.SellerReadSeq, &r.ChangeSeq, timeDest{&r.CreatedAt},
+		&r.ExternalMarketplaceSlug, &r.ExternalMarketplaceName}
 }
 
 // timeDest scans unix microseconds into a time.
@@ -210,6 +217,9 @@ type NewConversation struct {
 	OrderID       int64
 	PageURL       string
 	SearchText    string
+	// ExternalMarketplaceID is the external marketplace a connector
+	// brings the conversation from (EnsureExternalMarketplace); 0 is native.
+	ExternalMarketplaceID int64
 }
 
 func nullID(id int64) any {
@@ -224,10 +234,10 @@ func InsertConversation(tx *Tx, c NewConversation) (int64, error) {
 	now := Micros(tx.Now())
 	var id int64
 	err := tx.QueryRow(`INSERT INTO conversations (marketplace_id, kind, status, subject, buyer_user_id, seller_org_id, product_id, order_id,
-		page_url, last_activity_at, change_seq, search_text, created_at, updated_at)
-		VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?) RETURNING id`,
+		page_url, last_activity_at, change_seq, search_text, created_at, updated_at, external_marketplace_id)
+		VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?) RETURNING id`,
 		c.MarketplaceID, c.Kind, c.Subject, c.BuyerUserID, c.SellerOrgID, nullID(c.ProductID), nullID(c.OrderID),
-		c.PageURL, now, c.SearchText, now, now).Scan(&id)
+		c.PageURL, now, c.SearchText, now, now, nullID(c.ExternalMarketplaceID)).Scan(&id)
 	if err == nil {
 		tx.touch(id)
 	}
@@ -235,12 +245,14 @@ func InsertConversation(tx *Tx, c NewConversation) (int64, error) {
 }
 
 // FindOpenConversation returns the id of a conversation not closed between
-// the same buyer and seller, of the same kind, product and order.
+// the same buyer and seller, of the same kind, product, order and channel
+// (a message started here never lands in a conversation a connector
+// brought from elsewhere).
 func FindOpenConversation(tx *Tx, c NewConversation) (int64, error) {
 	var id int64
 	err := tx.QueryRow(`SELECT id FROM conversations WHERE buyer_user_id = ? AND seller_org_id = ? AND kind = ? AND status <> 'closed'
-		AND COALESCE(product_id, 0) = ? AND COALESCE(order_id, 0) = ? ORDER BY id DESC LIMIT 1`,
-		c.BuyerUserID, c.SellerOrgID, c.Kind, c.ProductID, c.OrderID).Scan(&id)
+		AND COALESCE(product_id, 0) = ? AND COALESCE(order_id, 0) = ? AND COALESCE(external_marketplace_id, 0) = ? ORDER BY id DESC LIMIT 1`,
+		c.BuyerUserID, c.SellerOrgID, c.Kind, c.ProductID, c.OrderID, c.ExternalMarketplaceID).Scan(&id)
 	return id, mapError(err)
 }
 

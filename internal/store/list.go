@@ -17,7 +17,12 @@ type ListFilter struct {
 	Query          string
 	OrderID        int64
 	AssigneeUserID int64
-	ArchiveBefore  time.Time // activity before this is archived
+	// Native keeps only conversations started on this marketplace;
+	// ExternalMarketplace only those a connector brought from the external
+	// marketplace with this slug.
+	Native              bool
+	ExternalMarketplace string
+	ArchiveBefore       time.Time // activity before this is archived
 	// Keyset cursor: strictly older than (CursorAt, CursorID).
 	CursorAt int64
 	CursorID int64
@@ -67,6 +72,12 @@ func ListConversations(q Querier, v Viewer, f ListFilter) ([]ConversationRow, er
 	}
 	if f.AssigneeUserID != 0 {
 		b.w(` AND c.assignee_user_id = ?`, f.AssigneeUserID)
+	}
+	if f.Native {
+		b.w(` AND c.external_marketplace_id IS NULL`)
+	}
+	if f.ExternalMarketplace != "" {
+		b.w(` AND em.slug = ?`, f.ExternalMarketplace)
 	}
 	if f.Unread {
 		b.w(` AND (COALESCE(rs.marked_unread, 0) = 1 OR EXISTS (SELECT 1 FROM messages um WHERE um.conversation_id = c.id
