@@ -21,6 +21,12 @@ const (
 	StatusClosed  = "closed"
 )
 
+// Channels: where a conversation comes from.
+const (
+	ChannelNative    = "native"    // started on this marketplace
+	ChannelConnector = "connector" // brought in from an external marketplace
+)
+
 // Sides of a conversation.
 const (
 	SideBuyer    = "buyer"
@@ -48,6 +54,16 @@ type Context struct {
 	PageURL string `json:"page_url,omitempty"`
 }
 
+// Channel is where a conversation comes from: this marketplace (native)
+// or an external marketplace whose conversations a connector brings into
+// the inbox. Marketplace is the value of the list's marketplace filter:
+// "native", or the external marketplace's slug; Name is what people read.
+type Channel struct {
+	Kind        string `json:"kind"`
+	Marketplace string `json:"marketplace"`
+	Name        string `json:"name"`
+}
+
 // Conversation is a thread between a buyer and a seller company, as one
 // viewer sees it: the pointer and unread fields are the viewer's.
 type Conversation struct {
@@ -58,6 +74,7 @@ type Conversation struct {
 	Buyer             Ref       `json:"buyer"`
 	Seller            Ref       `json:"seller"`
 	Context           Context   `json:"context"`
+	Channel           Channel   `json:"channel"`
 	LastMessage       *Message  `json:"last_message"`
 	LastSeq           int64     `json:"last_seq"`
 	UnreadCount       int64     `json:"unread_count"`

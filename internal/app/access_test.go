@@ -51,6 +51,7 @@ func TestAccessControl(t *testing.T) {
 		"POST /api/v1/host/webhooks":                    {path: "/api/v1/host/webhooks", body: map[string]any{"url": "https://x.example", "events": []string{"*"}}, want: 401},
 		"POST /api/v1/conversations":                    {path: "/api/v1/conversations", body: map[string]any{"kind": "ticket", "order": "ORD-77", "message": msg("x-1", "mine?")}, want: 404},
 		"GET /api/v1/conversations":                     {path: "/api/v1/conversations?q=drill", want: 200, noData: true},
+		"GET /api/v1/conversations/marketplaces":        {path: "/api/v1/conversations/marketplaces", want: 200, noData: true},
 		"GET /api/v1/conversations/{id}":                {path: "/api/v1/conversations/{conv}", want: 404},
 		"PATCH /api/v1/conversations/{id}":              {path: "/api/v1/conversations/{conv}", body: map[string]any{"status": "closed"}, want: 404},
 		"GET /api/v1/conversations/{id}/messages":       {path: "/api/v1/conversations/{conv}/messages", want: 404},

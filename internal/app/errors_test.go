@@ -38,6 +38,7 @@ func TestErrors(t *testing.T) {
 			{"BuyerSetsStatus", "PATCH", "/api/v1/conversations/" + id, w.buyer, map[string]any{"status": "solved"}, 403, "forbidden", ""},
 			{"BadStatus", "PATCH", "/api/v1/conversations/" + id, w.owner, map[string]any{"status": "maybe"}, 422, "validation_failed", "status"},
 			{"BadView", "GET", "/api/v1/conversations?view=everything", w.owner, nil, 422, "validation_failed", "view"},
+			{"BadMarketplace", "GET", "/api/v1/conversations?marketplace=eBay%20IT", w.owner, nil, 422, "validation_failed", "marketplace"},
 			{"BadCursor", "GET", "/api/v1/sync?cursor=abc", w.owner, nil, 422, "validation_failed", "cursor"},
 			{"NoToken", "GET", "/api/v1/conversations", "", nil, 401, "unauthorized", ""},
 			{"ForgedToken", "GET", "/api/v1/conversations", "pst_forged", nil, 401, "unauthorized", ""},

@@ -63,8 +63,11 @@ type ListInput struct {
 	Query    string
 	Order    string
 	Assignee string
-	Cursor   string
-	Limit    int
+	// Marketplace is "native" (started on this marketplace) or an external
+	// marketplace's slug (brought in by a connector); empty: any.
+	Marketplace string
+	Cursor      string
+	Limit       int
 }
 
 // Page is one page of a list.
@@ -116,6 +119,15 @@ func (s *Service) List(ctx context.Context, p *identity.Principal, in ListInput)
 		f.Kind = in.Kind
 	default:
 		errs = append(errs, parley.FieldError{Field: "kind", Message: "must be chat, quote, ticket or external"})
+	}
+	switch {
+	case in.Marketplace == "":
+	case in.Marketplace == parley.ChannelNative:
+		f.Native = true
+	case ValidMarketplaceSlug(in.Marketplace):
+		f.ExternalMarketplace = in.Marketplace
+	default:
+		errs = append(errs, parley.FieldError{Field: "marketplace", Message: "must be native or an external marketplace's slug"})
 	}
 	if in.Cursor != "" {
 		at, id, ok := parseListCursor(in.Cursor)

@@ -41,6 +41,7 @@ func (s *Service) renderConversation(p *identity.Principal, c store.Conversation
 		Buyer:        parley.Ref{ID: c.BuyerExternalID, Name: c.BuyerName},
 		Seller:       parley.Ref{ID: c.SellerExternalID, Name: c.SellerName},
 		Context:      parley.Context{Product: c.ProductExternalID, Order: c.OrderExternalID, PageURL: c.PageURL},
+		Channel:      channel(p, c),
 		LastMessage:  last,
 		LastSeq:      c.LastSeq,
 		UnreadCount:  c.UnreadCount,
@@ -66,6 +67,15 @@ func (s *Service) renderConversation(p *identity.Principal, c store.Conversation
 		out.Assignee = &parley.Ref{ID: c.AssigneeExternalID, Name: c.AssigneeName}
 	}
 	return out
+}
+
+// channel is where c comes from: its external marketplace, or the
+// viewer's own marketplace.
+func channel(p *identity.Principal, c store.ConversationRow) parley.Channel {
+	if c.ExternalMarketplaceSlug != "" {
+		return parley.Channel{Kind: parley.ChannelConnector, Marketplace: c.ExternalMarketplaceSlug, Name: c.ExternalMarketplaceName}
+	}
+	return parley.Channel{Kind: parley.ChannelNative, Marketplace: parley.ChannelNative, Name: p.Marketplace.Name}
 }
 
 func renderMessage(m store.MessageRow, files []AttachmentInfo) parley.Message {

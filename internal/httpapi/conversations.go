@@ -28,12 +28,24 @@ func listConversations(s *Server, w http.ResponseWriter, r *http.Request, p *ide
 	}
 	page, err := s.Conversations.List(r.Context(), p, conversation.ListInput{
 		View: q.Get("view"), Side: q.Get("side"), Status: q.Get("status"), Kind: q.Get("kind"), Unread: q.Get("unread") == "true",
-		Query: q.Get("q"), Order: q.Get("order"), Assignee: q.Get("assignee"), Cursor: q.Get("cursor"), Limit: int(limit),
+		Query: q.Get("q"), Order: q.Get("order"), Assignee: q.Get("assignee"), Marketplace: q.Get("marketplace"),
+		Cursor: q.Get("cursor"), Limit: int(limit),
 	})
 	if err != nil {
 		return err
 	}
 	encode(w, http.StatusOK, page)
+	return nil
+}
+
+// listMarketplaces answers where the caller's conversations come from:
+// the values of the list's marketplace filter, with their names.
+func listMarketplaces(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
+	items, err := s.Conversations.Marketplaces(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	encode(w, http.StatusOK, map[string]any{"items": items})
 	return nil
 }
 

@@ -25,6 +25,7 @@ func Routes() []Route {
 
 		{http.MethodPost, "/api/v1/conversations", User, startConversation},
 		{http.MethodGet, "/api/v1/conversations", User, listConversations},
+		{http.MethodGet, "/api/v1/conversations/marketplaces", User, listMarketplaces},
 		{http.MethodGet, "/api/v1/conversations/{id}", User, getConversation},
 		{http.MethodPatch, "/api/v1/conversations/{id}", User, patchConversation},
 		{http.MethodGet, "/api/v1/conversations/{id}/messages", User, listMessages},
