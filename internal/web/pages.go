@@ -43,7 +43,9 @@ func (a *App) inbox(w http.ResponseWriter, r *http.Request, p *identity.Principa
 	pg.Data["conversation"] = conv
 	pg.Data["organizations"] = orgs
 	pg.Data["kind"] = r.URL.Query().Get("kind")
-	pg.Body = map[string]any{"Conversation": conv, "Seller": len(orgs) > 0}
+	// Sellers and operators get the marketplace filter (connectors bring
+	// their conversations from other marketplaces); a buyer's are native.
+	pg.Body = map[string]any{"Conversation": conv, "Seller": len(orgs) > 0, "Marketplaces": len(orgs) > 0 || p.User.IsOperator}
 	a.render(w, r, http.StatusOK, "app", pg)
 }
 

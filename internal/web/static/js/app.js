@@ -49,6 +49,7 @@ async function openConversation() {
   const blockLink = document.getElementById('block-link');
   const showHead = (c) => {
     const parts = [t('kind_' + c.kind), t('status_' + c.status)];
+    if (c.channel?.kind === 'connector') parts.push(c.channel.name);
     if (c.assignee) parts.push(t('assigned', { Name: c.assignee.name }));
     sub.textContent = parts.join(' · ');
     blockedNote.hidden = !c.blocked;
@@ -88,7 +89,7 @@ async function openConversation() {
 async function main() {
   loadSettings();
   await start();
-  await inbox.load();
+  await Promise.all([inbox.load(), inbox.loadMarketplaces().catch((e) => console.error(e))]);
   refreshUnread();
   if (convID) await openConversation();
 }

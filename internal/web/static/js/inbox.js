@@ -1,5 +1,6 @@
-// The conversation list: tabs (view), segments (side, kind), filters and
-// search, keyset paging, unread dots and live updates.
+// The conversation list: tabs (view), segments (side, kind), filters
+// (status, assignee, marketplace, unread) and search, keyset paging, unread
+// dots and live updates.
 import { api } from './api.js';
 import { onFrame } from './live.js';
 import { t, h, shortWhen } from './i18n.js';
@@ -8,7 +9,7 @@ export class Inbox {
   constructor(els, opts = {}) {
     this.els = els; // {list, empty, more, filters}
     this.opts = opts; // {current, kind, linkFor}
-    this.filter = { view: 'active', side: '', kind: opts.kind || '', status: '', unread: '', assignee: '', q: '' };
+    this.filter = { view: 'active', side: '', kind: opts.kind || '', status: '', unread: '', assignee: '', marketplace: '', q: '' };
     this.items = [];
     this.next = '';
     this.reloadTimer = null;
@@ -36,7 +37,24 @@ export class Inbox {
     this.filter.q = f.querySelector('#q')?.value.trim() || '';
     this.filter.status = f.querySelector('#f-status')?.value || '';
     this.filter.assignee = f.querySelector('#f-assignee')?.value || '';
+    this.filter.marketplace = f.querySelector('#f-marketplace')?.value || '';
     this.filter.unread = f.querySelector('#f-unread')?.checked ? 'true' : '';
+  }
+
+  // loadMarketplaces fills the marketplace filter with the external
+  // marketplaces the caller's conversations come from; the filter shows
+  // only when there is more than this marketplace to choose from.
+  async loadMarketplaces() {
+    if (!this.els.filters?.querySelector('#f-marketplace')) return;
+    const r = await api('GET', '/api/v1/conversations/marketplaces');
+    for (const m of r.items) this.addMarketplace(m);
+  }
+
+  addMarketplace(channel) {
+    const select = this.els.filters?.querySelector('#f-marketplace');
+    if (!select || !channel || channel.kind !== 'connector') return;
+    if (![...select.options].some((o) => o.value === channel.marketplace)) select.append(new Option(channel.name, channel.marketplace));
+    document.getElementById('f-marketplace-field').hidden = false;
   }
 
   query(cursor) {
@@ -64,6 +82,7 @@ export class Inbox {
     const d = f.data || {};
     if (f.type === 'conversation.updated') {
       const i = this.items.findIndex((c) => c.id === d.id);
+      this.addMarketplace(d.channel);
       if (i < 0) { this.scheduleReload(); return; }
       const stays = (this.filter.view === 'blocked') === d.blocked && (this.filter.view === 'archive') === (d.archived && !d.blocked);
       if (!stays) { this.items.splice(i, 1); this.render(); return; }
@@ -104,7 +123,8 @@ export class Inbox {
         h('span', { class: 'name' }, who.name, unread ? h('span', { class: 'visually-hidden' }, ' · ' + t('unread', { Count: Math.max(c.unread_count, 1) })) : null),
         h('span', { class: 'when' }, shortWhen(new Date(c.last_message_at))),
         h('span', { class: 'preview' }, (c.subject ? c.subject + ' — ' : '') + preview),
-        h('span', {}, h('span', { class: 'badge' }, t('kind_' + c.kind)), ' ', h('span', { class: 'badge' }, t('status_' + c.status))));
+        h('span', {}, h('span', { class: 'badge' }, t('kind_' + c.kind)), ' ', h('span', { class: 'badge' }, t('status_' + c.status)),
+          c.channel?.kind === 'connector' ? [' ', h('span', { class: 'badge channel', 'data-marketplace': c.channel.marketplace }, c.channel.name)] : null));
       if (this.opts.onOpen) a.addEventListener('click', (e) => { e.preventDefault(); this.opts.onOpen(c); });
       return h('li', { class: unread ? 'unread' : null }, a);
     });
