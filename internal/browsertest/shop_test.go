@@ -84,6 +84,11 @@ func testShopChatThroughTheWidget(t *testing.T, postgres bool) {
 
 	// Giulia: signed in at the shop, "Open my inbox" posts a JWT to Parley.
 	shopSignIn(t, seller, s.URL, "Giulia Rossi", "/shop/")
+	// The widget's unread count (Anna's message) puts a badge in the
+	// header, which moves the line holding "Open my inbox": click once it
+	// has come, or the click may land where the button was.
+	widgetReady(t, seller)
+	bt.WaitJS(t, seller, 10*time.Second, "the shop's unread badge for Giulia", `(e => !!e && !e.hidden)(document.querySelector('[data-parley-unread]'))`)
 	bt.Do(t, seller, "open my inbox", chromedp.Click(chromedp.CSS(`form[action="/auth/sso"] button`)), chromedp.WaitVisible(chromedp.CSS("#conv-list")))
 	if lang := bt.Eval[string](t, seller, `document.documentElement.lang`); lang != "it" {
 		t.Errorf("Giulia's back office from the shop speaks %q, want her language from the shop's JWT (it)", lang)
@@ -186,7 +191,10 @@ func testShopPagesAccessibleAndValid(t *testing.T, postgres bool) {
 	}
 	res.Body.Close()
 	bt.Do(t, buyer, "add to cart", chromedp.Navigate(s.URL+"/shop/p/walnut-chair"), chromedp.WaitVisible(chromedp.CSS("form.add button")),
-		chromedp.Click(chromedp.CSS("form.add button")), chromedp.WaitVisible(chromedp.CSS("main h1")))
+		chromedp.Click(chromedp.CSS("form.add button")))
+	// The product page's own h1 is visible at once: wait for the form's
+	// navigation to land, or the next Navigate aborts it (net::ERR_ABORTED).
+	bt.WaitJS(t, buyer, 10*time.Second, "the cart after adding", `location.pathname === '/shop/cart' && document.readyState === 'complete'`)
 	for _, p := range []string{"/shop/", "/shop/p/oak-table", "/shop/cart", "/shop/orders", "/shop/orders/ORD-1001", "/shop/search?q=rovere", "/shop/s/bottega-rossi", "/shop/c/furniture"} {
 		bt.Do(t, buyer, p, chromedp.Navigate(s.URL+p), chromedp.WaitVisible(chromedp.CSS("main h1")))
 		widgetReady(t, buyer)
