@@ -17,7 +17,7 @@
   var queued = (window.Parley && window.Parley.q) || [];
   var unreadFns = [], availabilityFns = [], availability = null;
   var ICON = '<svg aria-hidden="true" viewBox="0 0 24 24" width="26" height="26"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>';
-  var frame = null, panel = null, button = null, ready = false, pending = [];
+  var frame = null, panel = null, button = null, badge = null, ready = false, pending = [];
   // The button's and the frame's accessible name, in the page's language.
   var LABEL = { ru: 'Чат', el: 'Συνομιλία', sr: 'Čet' }[(ds.lang || '').toLowerCase().split(/[-_]/)[0]] || 'Chat';
 
@@ -32,6 +32,11 @@
     button.type = 'button';
     button.setAttribute('aria-label', LABEL);
     button.innerHTML = ICON;
+    // The unread badge is one element, changed in place: replacing the
+    // button's content under the pointer can swallow a click.
+    badge = document.createElement('span');
+    badge.style.cssText = 'position:absolute;top:2px;right:2px;min-width:18px;height:18px;border-radius:9px;background:#c0262d;color:#fff;font:12px/18px sans-serif;display:none';
+    button.appendChild(badge);
     button.style.cssText = 'position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;position:fixed;background:#1d4f91;color:#fff;box-shadow:0 2px 8px rgba(0,0,0,.3);cursor:pointer;display:flex;align-items:center;justify-content:center;z-index:2147483000';
     button.addEventListener('click', function () { toggle(); });
     panel = document.createElement('div');
@@ -63,9 +68,11 @@
       frame.contentWindow.postMessage({ type: 'parley:auth', jwt: ds.jwt || '', product: ds.product || '', seller: ds.seller || '' }, origin);
       pending.splice(0).forEach(function (m) { frame.contentWindow.postMessage(m, origin); });
     } else if (d.type === 'parley:unread') {
-      button.dataset.unread = String(d.count);
-      button.innerHTML = ICON + (d.count > 0 ? '<span style="position:absolute;top:2px;right:2px;min-width:18px;height:18px;border-radius:9px;background:#c0262d;color:#fff;font:12px/18px sans-serif">' + Number(d.count) + '</span>' : '');
-      button.setAttribute('aria-label', d.count > 0 ? LABEL + ' (' + Number(d.count) + ')' : LABEL);
+      var n = Number(d.count) || 0;
+      button.dataset.unread = String(n);
+      badge.textContent = n > 0 ? String(n) : '';
+      badge.style.display = n > 0 ? 'block' : 'none';
+      button.setAttribute('aria-label', n > 0 ? LABEL + ' (' + n + ')' : LABEL);
       unreadFns.forEach(function (fn) { try { fn(d.count); } catch (e) { /* host's bug */ } });
     } else if (d.type === 'parley:availability') {
       availability = { status: String(d.status), online: Number(d.online) || 0, away: Number(d.away) || 0 };
