@@ -100,14 +100,29 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	}
 	// Attachment contents: files in the data dir on SQLite; on PostgreSQL in
 	// the database, so that every node serves what any node stored.
+	// Blobs record put times by the database's clock, which the clean-up
+	// compares them with.
 	var blobs blob.Store
 	if db.Dialect == store.Postgres {
-		blobs = blob.NewPostgres(db.Pool())
-	} else if blobs, err = blob.NewDisk(filepath.Join(cfg.DataDir, "files")); err != nil {
-		a.Close()
-		return nil, err
+		pg := blob.NewPostgres(db.Pool())
+		pg.Now = db.Now
+		blobs = pg
+	} else {
+		disk, err := blob.NewDisk(filepath.Join(cfg.DataDir, "files"))
+		if err != nil {
+			a.Close()
+			return nil, err
+		}
+		disk.Now = db.Now
+		blobs = disk
 	}
-	a.Attachments = attachment.NewService(db, blobs, attachment.Config{MaxSize: cfg.MaxUpload})
+	a.Attachments = attachment.NewService(db, blobs, attachment.Config{MaxSize: cfg.MaxUpload,
+		Retention: cfg.UploadRetention, Log: a.Log})
+	a.Attachments.Register(a.Runner)
+	if err := a.Attachments.ScheduleSweep(ctx); err != nil {
+		a.Close()
+		return nil, fmt.Errorf("schedule the upload clean-up: %w", err)
+	}
 	notifier := notify.New(db, a.Runner.Queue(), a.Mailer, cfg.MailFrom, cfg.BaseURL, a.Log)
 	notifier.Register(a.Runner)
 	presence := realtime.NewPresence(db, a.Bus, a.Log)

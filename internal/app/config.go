@@ -25,6 +25,9 @@ type Config struct {
 	MailFrom        string
 	TicketAutoclose time.Duration
 	MaxUpload       int64
+	// UploadRetention is how long an upload that no message took is kept
+	// (0: attachment.DefaultRetention).
+	UploadRetention time.Duration
 	UnreadMailAfter time.Duration
 	LogLevel        string
 	PprofAddr       string
@@ -47,6 +50,7 @@ var envOf = map[string]string{
 	"mail-from":         "PARLEY_MAIL_FROM",
 	"ticket-autoclose":  "PARLEY_TICKET_AUTOCLOSE_AFTER",
 	"max-upload":        "PARLEY_MAX_UPLOAD_BYTES",
+	"upload-retention":  "PARLEY_UPLOAD_RETENTION",
 	"unread-mail-after": "PARLEY_UNREAD_MAIL_AFTER",
 	"log-level":         "PARLEY_LOG_LEVEL",
 	"pprof-addr":        "PARLEY_PPROF_ADDR",
@@ -69,6 +73,7 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (C
 	fs.StringVar(&c.MailFrom, "mail-from", "Parley <parley@localhost>", "sender address of Parley's mails")
 	fs.DurationVar(&c.TicketAutoclose, "ticket-autoclose", 0, "override the ticket auto-close period (Go duration)")
 	fs.Int64Var(&c.MaxUpload, "max-upload", 25<<20, "largest attachment in bytes")
+	fs.DurationVar(&c.UploadRetention, "upload-retention", 24*time.Hour, "how long an upload that no message took is kept (Go duration)")
 	fs.DurationVar(&c.UnreadMailAfter, "unread-mail-after", 0, "override how long messages stay unread before a mail (Go duration)")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&c.PprofAddr, "pprof-addr", "", "serve Go's /debug/pprof profiles on this address (keep it private)")
@@ -128,6 +133,9 @@ func (c *Config) validate() error {
 	}
 	if c.MaxUpload <= 0 {
 		return fmt.Errorf("--max-upload / PARLEY_MAX_UPLOAD_BYTES: must be positive")
+	}
+	if c.UploadRetention <= 0 {
+		return fmt.Errorf("--upload-retention / PARLEY_UPLOAD_RETENTION: must be positive")
 	}
 	if c.HostAPIKey != "" && len(c.HostAPIKey) < 16 {
 		return fmt.Errorf("PARLEY_HOST_API_KEY: must be at least 16 characters")

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parleyhq/parley/internal/app"
 )
@@ -21,7 +22,7 @@ func TestParseConfig(t *testing.T) {
 		wantErr string
 	}{
 		{name: "Defaults", check: func(t *testing.T, c app.Config) {
-			if c.Addr != "127.0.0.1:8080" || c.DataDir != "./parley-data" || c.BaseURL != "http://127.0.0.1:8080" || c.MaxUpload != 25<<20 || c.Demo {
+			if c.Addr != "127.0.0.1:8080" || c.DataDir != "./parley-data" || c.BaseURL != "http://127.0.0.1:8080" || c.MaxUpload != 25<<20 || c.UploadRetention != 24*time.Hour || c.Demo {
 				t.Errorf("defaults = %+v", c)
 			}
 		}},
@@ -37,6 +38,20 @@ func TestParseConfig(t *testing.T) {
 					t.Errorf("Addr = %q, want the flag's", c.Addr)
 				}
 			}},
+		{name: "UploadRetention", env: map[string]string{"PARLEY_UPLOAD_RETENTION": "2h"},
+			check: func(t *testing.T, c app.Config) {
+				if c.UploadRetention != 2*time.Hour {
+					t.Errorf("UploadRetention = %v, want 2h", c.UploadRetention)
+				}
+			}},
+		{name: "UploadRetentionFlagWins", args: []string{"--upload-retention", "90m"}, env: map[string]string{"PARLEY_UPLOAD_RETENTION": "2h"},
+			check: func(t *testing.T, c app.Config) {
+				if c.UploadRetention != 90*time.Minute {
+					t.Errorf("UploadRetention = %v, want the flag's 90m", c.UploadRetention)
+				}
+			}},
+		{name: "ErrUploadRetention", env: map[string]string{"PARLEY_UPLOAD_RETENTION": "a day"}, wantErr: "PARLEY_UPLOAD_RETENTION"},
+		{name: "ErrUploadRetentionZero", args: []string{"--upload-retention", "0s"}, wantErr: "PARLEY_UPLOAD_RETENTION"},
 		{name: "ErrBadOrigin", env: map[string]string{"PARLEY_HOST_ORIGINS": "shop.example"}, wantErr: "PARLEY_HOST_ORIGINS"},
 		{name: "ErrOriginWithPath", args: []string{"--host-origins", "https://shop.example/x"}, wantErr: "PARLEY_HOST_ORIGINS"},
 		{name: "ErrBadDuration", env: map[string]string{"PARLEY_TICKET_AUTOCLOSE_AFTER": "soon"}, wantErr: "PARLEY_TICKET_AUTOCLOSE_AFTER"},

@@ -33,12 +33,22 @@
 //
 // Bytes are stored by SHA-256, so the same file uploaded twice is stored once;
 // each upload still gets its own row and id. The blob is written before the
-// row: a crash in between leaves an unreferenced blob, never a row without
-// its bytes. An upload belongs to its uploader until a message takes it
+// row: a crash in between leaves an unreferenced blob (which the clean-up
+// deletes), never a row without its bytes. An upload belongs to its uploader until a message takes it
 // (store.AttachToMessage, inside the message's write transaction); from then
 // on it belongs to that conversation's parties. Deciding who may read an
 // attachment is the caller's job; Serve only makes the response safe:
 // Content-Disposition attachment (inline for the four image types only),
 // X-Content-Type-Options: nosniff, a sandboxing Content-Security-Policy, and a
 // private, immutable cache with the hash as ETag.
+//
+// Uploads that no message takes are cleaned up by outbox jobs (cleanup.go):
+// a sweep, which queues its own next run, deletes the unattached rows older
+// than Config.Retention and hands their blob keys to a release job in the
+// same transaction; the release deletes the blobs that no row references
+// and that were not put within BlobGrace. Upload puts the blob even when it
+// exists, which refreshes its put time, and writes its row within
+// maxPutToRow of that; so a release that found no row and deletes the blob
+// cannot take the file of an upload that is writing its row (the argument is
+// at release, and in docs/attachments.md).
 package attachment

@@ -7,11 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
+	"time"
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/blob"
+	"github.com/parleyhq/parley/internal/outbox"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -24,22 +27,39 @@ type Config struct {
 	MaxSize int64
 	// TempDir holds uploads while they are checked; "" means os.TempDir().
 	TempDir string
+	// Retention is how long an upload that no message took is kept; 0
+	// means DefaultRetention.
+	Retention time.Duration
+	Log       *slog.Logger
 }
 
-// Service accepts, records and opens attachments.
+// Service accepts, records and opens attachments, and cleans up the
+// uploads that no message took (cleanup.go).
 type Service struct {
-	db      *store.DB
-	blobs   blob.Store
-	maxSize int64
-	tempDir string
+	db         *store.DB
+	blobs      blob.Store
+	maxSize    int64
+	tempDir    string
+	retention  time.Duration
+	sweepEvery time.Duration
+	log        *slog.Logger
+	queue      *outbox.Queue // set by Register
 }
 
 // NewService returns a Service keeping records in db and bytes in blobs.
+// blobs should record put times by db's clock.
 func NewService(db *store.DB, blobs blob.Store, cfg Config) *Service {
 	if cfg.MaxSize <= 0 {
 		cfg.MaxSize = DefaultMaxSize
 	}
-	return &Service{db: db, blobs: blobs, maxSize: cfg.MaxSize, tempDir: cfg.TempDir}
+	if cfg.Retention <= 0 {
+		cfg.Retention = DefaultRetention
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	return &Service{db: db, blobs: blobs, maxSize: cfg.MaxSize, tempDir: cfg.TempDir,
+		retention: cfg.Retention, sweepEvery: sweepEvery(cfg.Retention), log: cfg.Log.With("component", "attachment")}
 }
 
 // MaxSize is the upload limit in bytes. An HTTP handler should also cap the
@@ -85,18 +105,17 @@ func (s *Service) Upload(ctx context.Context, marketplaceID, uploaderUserID int6
 		return Attachment{}, err
 	}
 
+	// The blob first, then the row. Put also refreshes the put time of a
+	// blob that exists, which keeps the clean-up from deleting it until the
+	// row is written; the row must therefore follow within maxPutToRow
+	// (see release in cleanup.go).
 	key := hex.EncodeToString(h.Sum(nil))
-	exists, err := s.blobs.Exists(ctx, key)
-	if err != nil {
+	putAt := s.db.Now()
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
 		return Attachment{}, fmt.Errorf("upload: %w", err)
 	}
-	if !exists {
-		if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-			return Attachment{}, fmt.Errorf("upload: %w", err)
-		}
-		if err := s.blobs.Put(ctx, key, tmp); err != nil {
-			return Attachment{}, fmt.Errorf("upload: %w", err)
-		}
+	if err := s.blobs.Put(ctx, key, tmp); err != nil {
+		return Attachment{}, fmt.Errorf("upload: %w", err)
 	}
 
 	row := store.Attachment{
@@ -108,6 +127,9 @@ func (s *Service) Upload(ctx context.Context, marketplaceID, uploaderUserID int6
 		SHA256:         key,
 	}
 	if err := s.db.Write(ctx, func(tx *store.Tx) error {
+		if tx.Now().Sub(putAt) > maxPutToRow {
+			return fmt.Errorf("the blob was put %s before its row, longer than the clean-up allows", tx.Now().Sub(putAt))
+		}
 		return store.CreateAttachment(tx, &row)
 	}); err != nil {
 		return Attachment{}, fmt.Errorf("upload: %w", err)
@@ -128,10 +150,17 @@ func (s *Service) Get(ctx context.Context, id int64) (Attachment, error) {
 	return FromStore(a), nil
 }
 
-// Open returns the content of a. A missing blob is an internal error: rows
-// are only written after their blob.
+// Open returns the content of a. Rows are only written after their blob
+// and a blob is only deleted once no row references it, so a missing blob
+// means that the clean-up expired the upload since a was read (not_found),
+// unless the row is still there (an internal error).
 func (s *Service) Open(ctx context.Context, a Attachment) (io.ReadSeekCloser, error) {
 	f, err := s.blobs.Open(ctx, a.SHA256)
+	if errors.Is(err, blob.ErrNotFound) {
+		if _, rerr := store.AttachmentByID(s.db.Reader(ctx), a.ID); errors.Is(rerr, store.ErrNotFound) {
+			return nil, parley.NotFound("attachment")
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open attachment %d: %w", a.ID, err)
 	}

@@ -10,13 +10,26 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
+	"time"
 )
 
 var _ Store = (*Disk)(nil)
 
-// Disk is a Store in a local directory.
+// Disk is a Store in a local directory. A blob's put time is its file's
+// modification time. The directory belongs to one process (as the SQLite
+// database next to it does): Put and Delete exclude each other with a mutex.
 type Disk struct {
+	// Now is the clock of put times; nil means time.Now.
+	Now func() time.Time
+
 	dir string
+	// mu makes each change of a key's file atomic with respect to the
+	// others: Put's refresh of the modification time, Put's rename of a new
+	// file into place, and Delete's check of the time and unlink. Without
+	// it a Delete could check an old time, a Put refresh it, and the Delete
+	// unlink the file that the Put just promised.
+	mu sync.Mutex
 }
 
 // NewDisk returns a Disk storing blobs under dir, which is created if needed.
@@ -49,8 +62,14 @@ func (d *Disk) Put(ctx context.Context, key string, r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(file); err == nil {
+	now := clock(d.Now)
+	d.mu.Lock()
+	err = os.Chtimes(file, now, now)
+	d.mu.Unlock()
+	if err == nil {
 		return nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("blob: touch %s: %w", key, err)
 	}
 	if err := d.mkdirs(key); err != nil {
 		return err
@@ -79,13 +98,83 @@ func (d *Disk) Put(ctx context.Context, key string, r io.Reader) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("blob: close %s: %w", key, err)
 	}
+	now = clock(d.Now)
+	if err := os.Chtimes(tmp.Name(), now, now); err != nil {
+		return fmt.Errorf("blob: %w", err)
+	}
 	// Rename over an existing blob is fine: a concurrent Put of the same key
 	// wrote the same bytes.
-	if err := os.Rename(tmp.Name(), file); err != nil {
+	d.mu.Lock()
+	err = os.Rename(tmp.Name(), file)
+	d.mu.Unlock()
+	if err != nil {
 		return fmt.Errorf("blob: %w", err)
 	}
 	done = true
 	return syncDir(dir)
+}
+
+// Delete implements Store. The shard directories stay: a concurrent Put may
+// be writing its temporary file in them.
+func (d *Disk) Delete(ctx context.Context, key string, putBefore time.Time) (bool, error) {
+	dir, file, err := d.path(key)
+	if err != nil {
+		return false, err
+	}
+	if ok, err := d.remove(key, file, putBefore); !ok || err != nil {
+		return false, err
+	}
+	// Durable, so that a crash cannot bring back a file that no later
+	// clean-up would look at again.
+	return true, syncDir(dir)
+}
+
+// remove unlinks file if it was last put before putBefore, under d.mu.
+func (d *Disk) remove(key, file string, putBefore time.Time) (bool, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	fi, err := os.Stat(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	} else if err != nil {
+		return false, fmt.Errorf("blob: %w", err)
+	}
+	if !fi.ModTime().Before(putBefore) {
+		return false, nil
+	}
+	if err := os.Remove(file); err != nil {
+		return false, fmt.Errorf("blob: delete %s: %w", key, err)
+	}
+	return true, nil
+}
+
+// Keys implements Store. It walks the whole directory, reading each blob's
+// modification time.
+func (d *Disk) Keys(ctx context.Context, from, to time.Time, fn func(key string) error) error {
+	return filepath.WalkDir(d.dir, func(path string, e fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) { // deleted while walking
+				return nil
+			}
+			return fmt.Errorf("blob: %w", err)
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if e.IsDir() || !ValidKey(e.Name()) {
+			return nil // shards, and temporary files of Puts under way
+		}
+		fi, err := e.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		} else if err != nil {
+			return fmt.Errorf("blob: %w", err)
+		}
+		if t := fi.ModTime(); !t.Before(from) && t.Before(to) {
+			return fn(e.Name())
+		}
+		return nil
+	})
 }
 
 // mkdirs creates the two shard directories of key, syncing each parent whose

@@ -20,8 +20,13 @@ const chunkSize = 1 << 20
 // Postgres is a Store in the database's blobs and blob_chunks tables, so
 // that every node of a cluster serves what any node stored. A blob's row in
 // blobs is written with its last chunk, in one transaction: a blob either
-// exists whole or not at all.
+// exists whole or not at all. The row's touched_at is the put time; Put's
+// refresh and Delete's check are statements on that row, so its lock orders
+// them.
 type Postgres struct {
+	// Now is the clock of put times; nil means time.Now.
+	Now func() time.Time
+
 	db *sql.DB
 }
 
@@ -34,8 +39,18 @@ func (p *Postgres) Put(ctx context.Context, key string, r io.Reader) error {
 	if !ValidKey(key) {
 		return ErrInvalidKey
 	}
-	if ok, err := p.Exists(ctx, key); err != nil || ok {
-		return err
+	// A Delete that removed the row first makes this touch nothing (it
+	// waits for that Delete to commit), and the blob is written again; a
+	// Delete after it sees the new time.
+	res, err := p.db.ExecContext(ctx, `UPDATE blobs SET touched_at = GREATEST(touched_at, $2) WHERE key = $1`,
+		key, clock(p.Now).UnixMicro())
+	if err != nil {
+		return fmt.Errorf("blob: touch %s: %w", key, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("blob: touch %s: %w", key, err)
+	} else if n == 1 {
+		return nil
 	}
 	tx, err := p.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -64,8 +79,10 @@ func (p *Postgres) Put(ctx context.Context, key string, r io.Reader) error {
 	if hex.EncodeToString(h.Sum(nil)) != key {
 		return ErrHashMismatch
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO blobs (key, size, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-		key, size, time.Now().UnixMicro()); err != nil {
+	now := clock(p.Now).UnixMicro()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO blobs (key, size, created_at, touched_at) VALUES ($1, $2, $3, $3)
+		ON CONFLICT (key) DO UPDATE SET touched_at = GREATEST(blobs.touched_at, excluded.touched_at)`,
+		key, size, now); err != nil {
 		return fmt.Errorf("blob: write %s: %w", key, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -102,6 +119,76 @@ func (p *Postgres) Exists(ctx context.Context, key string) (bool, error) {
 		return false, fmt.Errorf("blob: %w", err)
 	}
 	return true, nil
+}
+
+// Delete implements Store. The row and the chunks go in one transaction. A
+// Put writing the blob anew inserts its chunks after this commits: its
+// touch found no row only once this Delete had committed, and an insert
+// that meets a chunk this transaction is deleting waits for it.
+func (p *Postgres) Delete(ctx context.Context, key string, putBefore time.Time) (bool, error) {
+	if !ValidKey(key) {
+		return false, ErrInvalidKey
+	}
+	tx, err := p.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("blob: %w", err)
+	}
+	defer tx.Rollback()
+	// In READ COMMITTED a DELETE that waited for a concurrent touch checks
+	// touched_at again on the touched row, and keeps it.
+	res, err := tx.ExecContext(ctx, `DELETE FROM blobs WHERE key = $1 AND touched_at < $2`, key, putBefore.UnixMicro())
+	if err != nil {
+		return false, fmt.Errorf("blob: delete %s: %w", key, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM blob_chunks WHERE key = $1`, key); err != nil {
+		return false, fmt.Errorf("blob: delete %s: %w", key, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("blob: commit delete %s: %w", key, err)
+	}
+	return true, nil
+}
+
+// keysPage bounds the keys Keys reads at once; fn runs between pages, with
+// no query open.
+const keysPage = 1000
+
+// Keys implements Store, by the index on (touched_at, key).
+func (p *Postgres) Keys(ctx context.Context, from, to time.Time, fn func(key string) error) error {
+	afterT, afterKey := from.UnixMicro(), ""
+	for {
+		rows, err := p.db.QueryContext(ctx, `SELECT key, touched_at FROM blobs
+			WHERE (touched_at, key) > ($1, $2) AND touched_at < $3
+			ORDER BY touched_at, key LIMIT $4`, afterT, afterKey, to.UnixMicro(), keysPage)
+		if err != nil {
+			return fmt.Errorf("blob: keys: %w", err)
+		}
+		var keys []string
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k, &afterT); err != nil {
+				rows.Close()
+				return fmt.Errorf("blob: keys: %w", err)
+			}
+			keys = append(keys, k)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("blob: keys: %w", err)
+		}
+		for _, k := range keys {
+			if err := fn(k); err != nil {
+				return err
+			}
+		}
+		if len(keys) < keysPage {
+			return nil
+		}
+		afterKey = keys[len(keys)-1]
+	}
 }
 
 // chunkReader reads a blob from its chunks, seeking by chunk.
