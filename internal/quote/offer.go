@@ -45,17 +45,17 @@ type OfferInput struct {
 
 // Version is one version of a quote.
 type Version struct {
-	Version     int64             `json:"version"`
-	State       string            `json:"state"`
-	Inputs      map[string]any    `json:"inputs"`
-	Lines       []Line            `json:"lines"`
-	Adjustments []Adjustment      `json:"adjustments"`
-	Total       Money             `json:"total"`
-	Note        string            `json:"note,omitempty"`
-	ValidUntil  time.Time         `json:"valid_until"`
-	Message     string            `json:"message,omitempty"`
-	CreatedAt   time.Time         `json:"created_at"`
-	Parameters  []string          `json:"parameters"`
+	Version     int64          `json:"version"`
+	State       string         `json:"state"`
+	Inputs      map[string]any `json:"inputs"`
+	Lines       []Line         `json:"lines"`
+	Adjustments []Adjustment   `json:"adjustments"`
+	Total       Money          `json:"total"`
+	Note        string         `json:"note,omitempty"`
+	ValidUntil  time.Time      `json:"valid_until"`
+	Message     string         `json:"message,omitempty"`
+	CreatedAt   time.Time      `json:"created_at"`
+	Parameters  []string       `json:"parameters"`
 }
 
 // Quote is a quote as the API shows it: the current version's fields at

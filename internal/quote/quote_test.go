@@ -23,7 +23,7 @@ type clock struct {
 	now time.Time
 }
 
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
 func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
 
 // fixture is a marketplace with a seller selling web work by the hour, a
@@ -45,7 +45,12 @@ type sink struct {
 }
 
 func (s *sink) Emit(tx *store.Tx, marketplaceID int64, eventType string, data any) error {
-	tx.AfterCommit(func() { s.mu.Lock(); s.events = append(s.events, eventType); s.data = append(s.data, data); s.mu.Unlock() })
+	tx.AfterCommit(func() {
+		s.mu.Lock()
+		s.events = append(s.events, eventType)
+		s.data = append(s.data, data)
+		s.mu.Unlock()
+	})
 	return nil
 }
 
@@ -237,13 +242,13 @@ func TestOffers(t *testing.T) {
 			in   quote.OfferInput
 			want string
 		}{
-			"ErrNoInput":     {quote.OfferInput{}, "validation_failed inputs.hours"},
-			"ErrWrongInput":  {quote.OfferInput{Inputs: map[string]json.Number{"pages": "3"}}, "validation_failed inputs.pages"},
-			"ErrDecimals":    {quote.OfferInput{Inputs: map[string]json.Number{"hours": "1.125"}}, "validation_failed inputs.hours"},
-			"ErrZero":        {quote.OfferInput{Inputs: map[string]json.Number{"hours": "0"}}, "validation_failed inputs.hours"},
-			"ErrParameter":   {quote.OfferInput{Inputs: map[string]json.Number{"hours": "1"}, Parameters: []string{"weekend"}}, "validation_failed parameters"},
-			"ErrUnitPrice":   {quote.OfferInput{Inputs: map[string]json.Number{"hours": "1"}, UnitPrice: "12.345"}, "validation_failed unit_price"},
-			"ErrValidity":    {quote.OfferInput{Inputs: map[string]json.Number{"hours": "1"}, ValidUntil: &f.clock.now}, "validation_failed valid_until"},
+			"ErrNoInput":    {quote.OfferInput{}, "validation_failed inputs.hours"},
+			"ErrWrongInput": {quote.OfferInput{Inputs: map[string]json.Number{"pages": "3"}}, "validation_failed inputs.pages"},
+			"ErrDecimals":   {quote.OfferInput{Inputs: map[string]json.Number{"hours": "1.125"}}, "validation_failed inputs.hours"},
+			"ErrZero":       {quote.OfferInput{Inputs: map[string]json.Number{"hours": "0"}}, "validation_failed inputs.hours"},
+			"ErrParameter":  {quote.OfferInput{Inputs: map[string]json.Number{"hours": "1"}, Parameters: []string{"weekend"}}, "validation_failed parameters"},
+			"ErrUnitPrice":  {quote.OfferInput{Inputs: map[string]json.Number{"hours": "1"}, UnitPrice: "12.345"}, "validation_failed unit_price"},
+			"ErrValidity":   {quote.OfferInput{Inputs: map[string]json.Number{"hours": "1"}, ValidUntil: &f.clock.now}, "validation_failed valid_until"},
 		} {
 			if _, err := f.svc.Offer(ctx, f.owner, conv, c.in); fieldErrors(err) != c.want {
 				t.Errorf("%s: %s, want %s", name, fieldErrors(err), c.want)

@@ -225,12 +225,12 @@ func (s *Service) SaveRequest(tx *store.Tx, conversationID, productID int64, ans
 
 // Request is a quote conversation's request as its parties see it.
 type Request struct {
-	Conversation string         `json:"conversation"`
+	Conversation string          `json:"conversation"`
 	Product      *RequestProduct `json:"product"`
-	Steps        []Step         `json:"steps"`
-	Answers      map[string]any `json:"answers"`
-	Pricing      *Pricing       `json:"pricing,omitempty"`
-	Quotes       []Quote        `json:"quotes"`
+	Steps        []Step          `json:"steps"`
+	Answers      map[string]any  `json:"answers"`
+	Pricing      *Pricing        `json:"pricing,omitempty"`
+	Quotes       []Quote         `json:"quotes"`
 }
 
 // RequestProduct names the product a quote is asked for.
