@@ -206,3 +206,54 @@ func TestQuoteFlow(t *testing.T) {
 		}
 	})
 }
+
+// TestDemoQuote runs a quote through the demo shop: the shop's seeded form
+// for interior design, the seller's price with a parameter, the buyer's
+// mailed link confirmed in a browser session, and the shop's cart holding
+// the service at the quoted price after the signed webhook.
+func TestDemoQuote(t *testing.T) {
+	eachDemoDB(t, func(t *testing.T, d *demoEnv) {
+		anna, nikos := d.login("anna@demo.parley"), d.login("nikos@demo.parley")
+		f := d.must(200, "GET", "/api/v1/products/interior-design/quote-form", anna, nil)
+		if steps, _ := f["steps"].([]any); len(steps) != 2 || steps[0].(map[string]any)["title"] != "The space" {
+			t.Fatalf("interior design's form = %v", f)
+		}
+		st := d.must(201, "POST", "/api/v1/conversations", anna, map[string]any{"kind": "quote", "product": "interior-design",
+			"form": map[string]any{"rooms": 3, "style": "Modern", "site_visit": true}, "message": msg("demo-q-1", "A flat in Kifisia")})
+		conv := st["conversation"].(map[string]any)["id"].(string)
+		q := d.must(201, "POST", "/api/v1/conversations/"+conv+"/quotes", nikos, map[string]any{"inputs": map[string]any{"hours": 10}, "parameters": []string{"travel"}})
+		if q["total"].(map[string]any)["amount"] != "435.00" {
+			t.Fatalf("offer = %v", q)
+		}
+		var link string
+		waitFor(t, "the offer's mail to Anna", func() bool {
+			for _, m := range d.mails(t) {
+				if s := linkRE.FindStringSubmatch(m.Text); s != nil && len(m.To) > 0 && m.To[0] == "anna@demo.parley" {
+					link = s[1]
+					return true
+				}
+			}
+			return false
+		})
+		s := d.shopper()
+		s.signIn("anna@demo.parley")
+		p := s.post("/login", url.Values{"email": {"anna@demo.parley"}, "password": {"parley-demo"}, "next": {link}})
+		if p.Status != 200 || p.URL.Path != link || !strings.Contains(p.Body, "435.00 EUR") {
+			t.Fatalf("link after sign-in = %d at %s", p.Status, p.URL)
+		}
+		s.c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		req, _ := http.NewRequest("POST", s.base+link, nil)
+		res, err := s.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if loc := res.Header.Get("Location"); res.StatusCode != 303 || !strings.HasSuffix(loc, "/shop/cart") {
+			t.Fatalf("confirm = %d %s, want 303 to the shop's cart", res.StatusCode, loc)
+		}
+		s.c.CheckRedirect = nil
+		waitFor(t, "the quoted line in Anna's cart", func() bool {
+			return strings.Contains(s.get("/shop/cart").Body, "435.00")
+		})
+	})
+}
