@@ -5,6 +5,7 @@
 import { api, upload, clientID, attachmentURL } from './api.js';
 import { send, onFrame } from './live.js';
 import { t, h, dayLabel, timeLabel } from './i18n.js';
+import { quoteCard } from './quote.js';
 
 export class Thread {
   constructor(conv, els, opts = {}) {
@@ -217,6 +218,7 @@ export class Thread {
   }
 
   extra(m) {
+    if (m.kind === 'quote' && m.data) return quoteCard(m, this.conv, (e) => { this.live && (this.live.textContent = e.message); });
     if (m.kind !== 'order_proposal' || !m.data) return null;
     const d = m.data;
     return h('div', { class: 'proposal' },
