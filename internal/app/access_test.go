@@ -94,12 +94,13 @@ func TestAccessControl(t *testing.T) {
 		"PUT /api/v1/host/quote-settings":                    {path: "/api/v1/host/quote-settings", body: map[string]any{"parameters": []any{}}, want: 401},
 		// A product's form is as public as the product; its pricing only
 		// for the seller's members.
-		"GET /api/v1/products/{id}/quote-form":   {path: "/api/v1/products/p1/quote-form", want: 200, otherTenant: 404, noData: true},
-		"GET /api/v1/conversations/{id}/quote":   {path: "/api/v1/conversations/{quoteconv}/quote", want: 404},
-		"POST /api/v1/conversations/{id}/quotes": {path: "/api/v1/conversations/{quoteconv}/quotes", body: map[string]any{"inputs": map[string]any{"quantity": 1}}, want: 404},
-		"GET /api/v1/quotes/{id}":                {path: "/api/v1/quotes/{quote}", want: 404},
-		"POST /api/v1/quotes/{id}/accept":        {path: "/api/v1/quotes/{quote}/accept", want: 404},
-		"POST /api/v1/quotes/{id}/decline":       {path: "/api/v1/quotes/{quote}/decline", want: 404},
+		"GET /api/v1/products/{id}/quote-form":           {path: "/api/v1/products/p1/quote-form", want: 200, otherTenant: 404, noData: true},
+		"GET /api/v1/conversations/{id}/quote":           {path: "/api/v1/conversations/{quoteconv}/quote", want: 404},
+		"POST /api/v1/conversations/{id}/quotes":         {path: "/api/v1/conversations/{quoteconv}/quotes", body: map[string]any{"inputs": map[string]any{"quantity": 1}}, want: 404},
+		"POST /api/v1/conversations/{id}/quotes/preview": {path: "/api/v1/conversations/{quoteconv}/quotes/preview", body: map[string]any{"inputs": map[string]any{"quantity": 1}}, want: 404},
+		"GET /api/v1/quotes/{id}":                        {path: "/api/v1/quotes/{quote}", want: 404},
+		"POST /api/v1/quotes/{id}/accept":                {path: "/api/v1/quotes/{quote}/accept", want: 404},
+		"POST /api/v1/quotes/{id}/decline":               {path: "/api/v1/quotes/{quote}/decline", want: 404},
 	}
 	for _, rt := range httpapi.Routes() {
 		if _, ok := rows[rt.Method+" "+rt.Path]; !ok {

@@ -126,6 +126,20 @@ func TestQuoteFlow(t *testing.T) {
 		if r := e.call("POST", "/api/v1/conversations/"+conv+"/quotes", w.owner, map[string]any{"inputs": map[string]any{"hours": -1}}); r.Status != 422 {
 			t.Errorf("negative hours = %d %s", r.Status, r.Body)
 		}
+		// The preview prices as the offer will, and stores nothing.
+		pv := e.must(200, "POST", "/api/v1/conversations/"+conv+"/quotes/preview", w.owner, map[string]any{"inputs": map[string]any{"hours": 6}, "parameters": []string{"urgent", "travel"}})
+		if pv["total"].(map[string]any)["amount"] != "323.00" || len(pv["adjustments"].([]any)) != 2 || pv["lines"].([]any)[0].(map[string]any)["amount"] != "240.00" {
+			t.Errorf("preview = %v", pv)
+		}
+		if r := e.call("POST", "/api/v1/conversations/"+conv+"/quotes/preview", w.owner, map[string]any{"inputs": map[string]any{"hours": 0}}); r.Status != 422 || !strings.Contains(string(r.Body), `"inputs.hours"`) {
+			t.Errorf("preview of 0 hours = %d %s", r.Status, r.Body)
+		}
+		if r := e.call("POST", "/api/v1/conversations/"+conv+"/quotes/preview", w.buyer, map[string]any{"inputs": map[string]any{"hours": 1}}); r.Status != 403 {
+			t.Errorf("buyer's preview = %d %s", r.Status, r.Body)
+		}
+		if qs := e.must(200, "GET", "/api/v1/conversations/"+conv+"/quote", w.owner, nil)["quotes"].([]any); len(qs) != 0 {
+			t.Errorf("quotes after previews = %v, want none", qs)
+		}
 		q1 := e.must(201, "POST", "/api/v1/conversations/"+conv+"/quotes", w.owner, map[string]any{"inputs": map[string]any{"hours": 6}, "parameters": []string{"urgent", "travel"}})
 		if q1["total"].(map[string]any)["amount"] != "323.00" || num(q1["version"]) != 1 || q1["state"] != "offered" {
 			t.Errorf("offer = %v", q1)

@@ -118,6 +118,29 @@ func offerQuote(s *Server, w http.ResponseWriter, r *http.Request, p *identity.P
 	return nil
 }
 
+// previewQuote prices an offer as offerQuote would, storing nothing: the
+// pricing form's live total.
+func previewQuote(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
+	svc, err := s.quotes()
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id", "conversation")
+	if err != nil {
+		return err
+	}
+	var in quote.OfferInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	pv, err := svc.PreviewOffer(r.Context(), p, id, in)
+	if err != nil {
+		return err
+	}
+	encode(w, http.StatusOK, pv)
+	return nil
+}
+
 func getQuote(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
 	svc, err := s.quotes()
 	if err != nil {

@@ -52,6 +52,7 @@ func Routes() []Route {
 		{http.MethodGet, "/api/v1/products/{id}/quote-form", User, productQuoteForm},
 		{http.MethodGet, "/api/v1/conversations/{id}/quote", User, conversationQuote},
 		{http.MethodPost, "/api/v1/conversations/{id}/quotes", User, offerQuote},
+		{http.MethodPost, "/api/v1/conversations/{id}/quotes/preview", User, previewQuote},
 		{http.MethodGet, "/api/v1/quotes/{id}", User, getQuote},
 		{http.MethodPost, "/api/v1/quotes/{id}/accept", User, answerQuote(true)},
 		{http.MethodPost, "/api/v1/quotes/{id}/decline", User, answerQuote(false)},

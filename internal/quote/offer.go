@@ -156,36 +156,68 @@ func (s *Service) Get(ctx context.Context, p *identity.Principal, id int64) (Quo
 	return s.render(q, r)
 }
 
-// Offer prices the quote conversation's request as a member of the seller
-// company: a new quote, or a new version of the offered one.
-func (s *Service) Offer(ctx context.Context, p *identity.Principal, convID int64, in OfferInput) (Quote, error) {
+// offerPlan is a checked and priced offer, not yet stored.
+type offerPlan struct {
+	conv       store.ConversationRow
+	product    parley.Product
+	currency   string
+	inputKey   string
+	qty        int64
+	chosen     []Parameter
+	note       string
+	validUntil time.Time
+	priced     priced
+}
+
+// Preview is an offer's price as Offer would compute it, without storing
+// or sending anything: the seller's pricing form shows it as a live total.
+type Preview struct {
+	Lines       []Line       `json:"lines"`
+	Adjustments []Adjustment `json:"adjustments"`
+	Total       Money        `json:"total"`
+	ValidUntil  time.Time    `json:"valid_until"`
+}
+
+// PreviewOffer checks and prices an offer as Offer does (same errors),
+// and stores nothing.
+func (s *Service) PreviewOffer(ctx context.Context, p *identity.Principal, convID int64, in OfferInput) (Preview, error) {
+	pl, err := s.planOffer(ctx, p, convID, in)
+	if err != nil {
+		return Preview{}, err
+	}
+	return Preview{Lines: pl.priced.lines, Adjustments: pl.priced.adjustments, ValidUntil: pl.validUntil.UTC(),
+		Total: Money{Amount: formatDecimal(pl.priced.total, scale(pl.currency)), Currency: pl.currency}}, nil
+}
+
+// planOffer checks an offer by a member of the seller company and prices it.
+func (s *Service) planOffer(ctx context.Context, p *identity.Principal, convID int64, in OfferInput) (offerPlan, error) {
 	c, side, err := s.conv.Party(ctx, p, convID)
 	if err != nil {
-		return Quote{}, err
+		return offerPlan{}, err
 	}
 	if side != parley.SideSeller {
-		return Quote{}, parley.Errorf(parley.EForbidden, "Only the seller prices a quote.")
+		return offerPlan{}, parley.Errorf(parley.EForbidden, "Only the seller prices a quote.")
 	}
 	if c.Kind != parley.KindQuote {
-		return Quote{}, parley.Invalid(parley.FieldError{Field: "conversation", Message: "is not a quote request"})
+		return offerPlan{}, parley.Invalid(parley.FieldError{Field: "conversation", Message: "is not a quote request"})
 	}
 	q := s.db.Reader(ctx)
 	productID := c.ProductID
 	if r, err := store.QuoteRequestFor(q, convID); err == nil {
 		productID = r.ProductID
 	} else if !errors.Is(err, store.ErrNotFound) {
-		return Quote{}, err
+		return offerPlan{}, err
 	}
 	if productID == 0 {
-		return Quote{}, parley.Invalid(parley.FieldError{Field: "conversation", Message: "names no product to price"})
+		return offerPlan{}, parley.Invalid(parley.FieldError{Field: "conversation", Message: "names no product to price"})
 	}
 	pr, err := store.ProductByID(q, productID)
 	if err != nil {
-		return Quote{}, err
+		return offerPlan{}, err
 	}
 	params, _, err := parameters(q, c.MarketplaceID)
 	if err != nil {
-		return Quote{}, err
+		return offerPlan{}, err
 	}
 	var errs []parley.FieldError
 	bad := func(f, m string) { errs = append(errs, parley.FieldError{Field: f, Message: m}) }
@@ -250,12 +282,26 @@ func (s *Service) Offer(ctx context.Context, p *identity.Principal, convID int64
 		}
 	}
 	if len(errs) > 0 {
-		return Quote{}, parley.Invalid(errs...)
+		return offerPlan{}, parley.Invalid(errs...)
 	}
 	pc, perrs := price(pr.Title, pr.Price.Unit, currency, unitMinor, qty, chosen)
 	if len(perrs) > 0 {
-		return Quote{}, parley.Invalid(perrs...)
+		return offerPlan{}, parley.Invalid(perrs...)
 	}
+	return offerPlan{conv: c, product: pr, currency: currency, inputKey: inputKey, qty: qty, chosen: chosen, note: in.Note,
+		validUntil: validUntil, priced: pc}, nil
+}
+
+// Offer prices the quote conversation's request as a member of the seller
+// company: a new quote, or a new version of the offered one.
+func (s *Service) Offer(ctx context.Context, p *identity.Principal, convID int64, in OfferInput) (Quote, error) {
+	pl, err := s.planOffer(ctx, p, convID, in)
+	if err != nil {
+		return Quote{}, err
+	}
+	c, pr, currency, chosen, pc, validUntil, inputKey, qty := pl.conv, pl.product, pl.currency, pl.chosen, pl.priced, pl.validUntil, pl.inputKey, pl.qty
+	in.Note = pl.note
+	sc := scale(currency)
 	names := make([]string, len(chosen))
 	for i, p := range chosen {
 		names[i] = p.Name
