@@ -3,11 +3,18 @@ package browsertest
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	cdp "github.com/chromedp/cdproto/cdp"
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
 )
 
 // Versions of the checkers installed from npm.
@@ -87,7 +94,52 @@ func Axe(t *testing.T, ctx context.Context, tools Tools, page string) {
 		t.Fatal(err)
 	}
 	Eval[bool](t, ctx, string(src)+";true")
-	raw := Eval[string](t, ctx, `axe.run(document, {resultTypes: ['violations']}).then(r => JSON.stringify(r.violations))`)
+	raw := Eval[string](t, ctx, axeRun)
+	reportAxe(t, page, raw)
+}
+
+const axeRun = `axe.run(document, {resultTypes: ['violations']}).then(r => JSON.stringify(r.violations))`
+
+// AxeFrame is Axe on the document of the page's frame whose URL contains
+// urlPart. axe-core runs in an isolated world of that frame (the DOM is
+// shared, the frame's scripts and its Content-Security-Policy are not).
+func AxeFrame(t *testing.T, ctx context.Context, tools Tools, page, urlPart string) {
+	t.Helper()
+	src, err := os.ReadFile(tools.Axe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	world, err := chromedp.Run(c, chromedp.Action[runtime.ExecutionContextID](func(c context.Context, tg *chromedp.Target) (runtime.ExecutionContextID, error) {
+		tree, err := cdp.Call(c, tg, cdppage.GetFrameTree, cdp.Empty{})
+		if err != nil {
+			return 0, err
+		}
+		for _, ch := range tree.FrameTree.ChildFrames {
+			if strings.Contains(ch.Frame.URL, urlPart) {
+				w, err := cdp.Call(c, tg, cdppage.CreateIsolatedWorld, cdppage.CreateIsolatedWorldParams{FrameID: ch.Frame.ID, WorldName: "axe"})
+				return w.ExecutionContextID, err
+			}
+		}
+		return 0, fmt.Errorf("no frame with %q", urlPart)
+	}))
+	if err != nil {
+		t.Fatalf("axe in the frame %s: %v", urlPart, err)
+	}
+	in := func(p *runtime.EvaluateParams) { p.ContextID = world }
+	if _, err := chromedp.Run(c, chromedp.Evaluate[bool](string(src)+";true", in)); err != nil {
+		t.Fatalf("load axe-core in the frame %s: %v", urlPart, err)
+	}
+	raw, err := chromedp.Run(c, chromedp.Evaluate[string](axeRun, in, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("axe in the frame %s: %v", urlPart, err)
+	}
+	reportAxe(t, page, raw)
+}
+
+func reportAxe(t *testing.T, page, raw string) {
+	t.Helper()
 	var vs []Violation
 	if err := json.Unmarshal([]byte(raw), &vs); err != nil {
 		t.Fatalf("axe result: %v", err)

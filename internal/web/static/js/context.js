@@ -3,6 +3,7 @@
 // the form that proposes an order from the chat.
 import { api, clientID } from './api.js';
 import { page, t, h } from './i18n.js';
+import { quotePanel } from './quotepanel.js';
 
 // orderWord translates the usual order statuses and events; others show as
 // the host sent them.
@@ -24,6 +25,7 @@ export class Context {
     if (c.context.order) {
       try { parts.push(this.order(await api('GET', '/api/v1/orders/' + encodeURIComponent(c.context.order)))); } catch { /* not visible */ }
     }
+    if (c.kind === 'quote') parts.push(quotePanel(c));
     if (c.context.page_url) parts.push(h('section', {}, h('h3', {}, t('page')), h('a', { href: c.context.page_url, rel: 'noopener', target: '_blank' }, c.context.page_url)));
     if (parts.length === 0) parts.push(h('p', { class: 'muted' }, t('no_context')));
     parts.push(this.party());

@@ -6,6 +6,7 @@ import { api, setToken, clientID } from './api.js';
 import { start, onFrame, send } from './live.js';
 import { Inbox } from './inbox.js';
 import { Thread } from './thread.js';
+import { QuoteAsk, quoteForm } from './quoteform.js';
 import { t } from './i18n.js';
 
 const status = document.getElementById('frame-status');
@@ -13,6 +14,7 @@ const listEl = document.getElementById('conv-list');
 const convEl = document.getElementById('frame-conv');
 const back = document.getElementById('frame-back');
 const title = document.getElementById('frame-title');
+const askEl = document.getElementById('quote-ask');
 let parentOrigin = null;
 let me = null;
 let inbox = null;
@@ -51,8 +53,16 @@ async function tellAvailability() {
 setInterval(tellAvailability, 20000);
 document.addEventListener('visibilitychange', tellAvailability);
 
+// showAsk swaps the thread for the quote form's steps, and back.
+function showAsk(on) {
+  askEl.hidden = !on;
+  if (!on) askEl.replaceChildren();
+  for (const id of ['messages', 'typing', 'composer']) document.getElementById(id).hidden = on;
+}
+
 function showList() {
   thread?.close();
+  showAsk(false);
   thread = null;
   draft = null;
   convEl.hidden = true;
@@ -76,6 +86,7 @@ function resetComposer() {
 async function openConversation(c) {
   thread?.close();
   resetComposer();
+  showAsk(false);
   listEl.hidden = true;
   convEl.hidden = false;
   back.hidden = false;
@@ -104,6 +115,14 @@ async function openDraft(d) {
   back.hidden = false;
   title.textContent = t(kind === 'quote' ? 'new_quote' : kind === 'ticket' ? 'new_ticket' : 'new_chat');
   document.getElementById('messages').replaceChildren();
+  // A quote about a product with a form: its steps, then the message.
+  const steps = kind === 'quote' && d.product ? await quoteForm(d.product) : [];
+  if (steps.length > 0 && draft === d) {
+    showAsk(true);
+    new QuoteAsk(askEl, steps, { product: d.product, page_url: d.page_url, onStarted: (c) => { draft = null; return openConversation(c); } });
+    return;
+  }
+  showAsk(false);
   const form = document.getElementById('composer');
   form.addEventListener('submit', async (e) => {
     e.preventDefault();

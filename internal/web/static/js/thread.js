@@ -218,7 +218,7 @@ export class Thread {
   }
 
   extra(m) {
-    if (m.kind === 'quote' && m.data) return quoteCard(m, this.conv, (e) => { this.live && (this.live.textContent = e.message); });
+    if (m.kind === 'quote' && m.data) return quoteCard(m, this.conv, (e) => { this.live && (this.live.textContent = e.message); }, this.msgs);
     if (m.kind !== 'order_proposal' || !m.data) return null;
     const d = m.data;
     return h('div', { class: 'proposal' },
@@ -237,7 +237,7 @@ export class Thread {
       showAuthor ? h('p', { class: 'author' }, m.author.name + (m.author.organization ? ' · ' + m.author.organization.name : '')) : null,
       m.body ? h('p', { class: 'text' }, m.body) : null,
       this.files_(m), this.extra(m),
-      h('p', { class: 'meta' }, h('time', { datetime: m.created_at }, timeLabel(d)), mine && !system ? this.receipt(m) : null));
+      h('p', { class: 'meta' }, h('time', { datetime: d.toISOString() }, timeLabel(d)), mine && !system ? this.receipt(m) : null));
   }
 
   pendingBubble(p) {
