@@ -89,6 +89,11 @@ func TestAccessControl(t *testing.T) {
 		"PATCH /api/v1/organizations/{id}":                 {path: "/api/v1/organizations/acme", body: map[string]any{"chat_enabled": false}, want: 404},
 		"PUT /api/v1/organizations/{id}/members/{user}":    {path: "/api/v1/organizations/acme/members/stranger", body: map[string]any{"role": "owner"}, want: 404},
 		"DELETE /api/v1/organizations/{id}/members/{user}": {path: "/api/v1/organizations/acme/members/owner", want: 404},
+
+		// Returns in tickets: the conversation is not the outsider's.
+		"POST /api/v1/conversations/{id}/return-proposal":         {path: "/api/v1/conversations/{conv}/return-proposal", body: map[string]any{"note": "send it back"}, want: 404},
+		"POST /api/v1/conversations/{id}/return-proposal/accept":  {path: "/api/v1/conversations/{conv}/return-proposal/accept", want: 404},
+		"POST /api/v1/conversations/{id}/return-proposal/decline": {path: "/api/v1/conversations/{conv}/return-proposal/decline", body: map[string]any{"note": "no"}, want: 404},
 	}
 	for _, rt := range httpapi.Routes() {
 		if _, ok := rows[rt.Method+" "+rt.Path]; !ok {

@@ -140,6 +140,10 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	webhooks := webhook.New(db, a.Runner.Queue())
 	webhooks.Register(a.Runner)
 	a.Conversations.Events = webhooks
+	if err := a.openTickets(ctx, notifier); err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.Hub = realtime.NewHub(a.Conversations, a.Identity, a.Bus, a.Log)
 	a.Hub.Presence = presence
 	if cfg.Demo {
