@@ -83,12 +83,23 @@ func TestAccessControl(t *testing.T) {
 		"GET /api/v1/orders/{id}":   {path: "/api/v1/orders/ORD-77", want: 404},
 		// Another marketplace has its own "buyer": there the caller sees
 		// that user (themself, or as its operator), none of this one's data.
-		"GET /api/v1/users/{id}/profile":                   {path: "/api/v1/users/buyer/profile", want: 404, otherTenant: 200, noData: true},
-		"POST /api/v1/conversations/{id}/order-proposals":  {path: "/api/v1/conversations/{conv}/order-proposals", body: map[string]any{"client_id": "x-3", "items": []map[string]any{{"product": "p1", "quantity": 1, "price": "1.00"}}}, want: 404},
-		"GET /api/v1/organizations/{id}":                   {path: "/api/v1/organizations/acme", want: 404, noData: true},
-		"PATCH /api/v1/organizations/{id}":                 {path: "/api/v1/organizations/acme", body: map[string]any{"chat_enabled": false}, want: 404},
-		"PUT /api/v1/organizations/{id}/members/{user}":    {path: "/api/v1/organizations/acme/members/stranger", body: map[string]any{"role": "owner"}, want: 404},
-		"DELETE /api/v1/organizations/{id}/members/{user}": {path: "/api/v1/organizations/acme/members/owner", want: 404},
+		"GET /api/v1/users/{id}/profile":                     {path: "/api/v1/users/buyer/profile", want: 404, otherTenant: 200, noData: true},
+		"POST /api/v1/conversations/{id}/order-proposals":    {path: "/api/v1/conversations/{conv}/order-proposals", body: map[string]any{"client_id": "x-3", "items": []map[string]any{{"product": "p1", "quantity": 1, "price": "1.00"}}}, want: 404},
+		"GET /api/v1/organizations/{id}":                     {path: "/api/v1/organizations/acme", want: 404, noData: true},
+		"PATCH /api/v1/organizations/{id}":                   {path: "/api/v1/organizations/acme", body: map[string]any{"chat_enabled": false}, want: 404},
+		"PUT /api/v1/organizations/{id}/members/{user}":      {path: "/api/v1/organizations/acme/members/stranger", body: map[string]any{"role": "owner"}, want: 404},
+		"DELETE /api/v1/organizations/{id}/members/{user}":   {path: "/api/v1/organizations/acme/members/owner", want: 404},
+		"PUT /api/v1/host/quote-forms/{category}":            {path: "/api/v1/host/quote-forms/tools", body: map[string]any{"steps": []any{}}, want: 401},
+		"PUT /api/v1/host/products/{external_id}/quote-form": {path: "/api/v1/host/products/p1/quote-form", body: map[string]any{"steps": []any{}}, want: 401},
+		"PUT /api/v1/host/quote-settings":                    {path: "/api/v1/host/quote-settings", body: map[string]any{"parameters": []any{}}, want: 401},
+		// A product's form is as public as the product; its pricing only
+		// for the seller's members.
+		"GET /api/v1/products/{id}/quote-form":   {path: "/api/v1/products/p1/quote-form", want: 200, otherTenant: 404, noData: true},
+		"GET /api/v1/conversations/{id}/quote":   {path: "/api/v1/conversations/{quoteconv}/quote", want: 404},
+		"POST /api/v1/conversations/{id}/quotes": {path: "/api/v1/conversations/{quoteconv}/quotes", body: map[string]any{"inputs": map[string]any{"quantity": 1}}, want: 404},
+		"GET /api/v1/quotes/{id}":                {path: "/api/v1/quotes/{quote}", want: 404},
+		"POST /api/v1/quotes/{id}/accept":        {path: "/api/v1/quotes/{quote}/accept", want: 404},
+		"POST /api/v1/quotes/{id}/decline":       {path: "/api/v1/quotes/{quote}/decline", want: 404},
 
 		// Returns in tickets: the conversation is not the outsider's.
 		"POST /api/v1/conversations/{id}/return-proposal":         {path: "/api/v1/conversations/{conv}/return-proposal", body: map[string]any{"note": "send it back"}, want: 404},
@@ -108,6 +119,9 @@ func TestAccessControl(t *testing.T) {
 		e.must(201, "POST", "/api/v1/conversations/"+conv+"/messages", w.buyer, map[string]any{"client_id": "a-2", "attachments": []string{att}})
 		block := e.must(201, "POST", "/api/v1/blocks", w.owner, map[string]any{"user": "stranger"})["id"].(string)
 		sub := e.must(201, "POST", "/api/v1/push/subscriptions", w.buyer, pushSubscriptionBody("https://push.example/buyer"))["id"].(string)
+		qst := e.must(201, "POST", "/api/v1/conversations", w.buyer, map[string]any{"kind": "quote", "product": "p1", "message": msg("a-3", "drill quote")})
+		quoteConv := qst["conversation"].(map[string]any)["id"].(string)
+		quoteID := e.must(201, "POST", "/api/v1/conversations/"+quoteConv+"/quotes", w.owner, map[string]any{"inputs": map[string]any{"quantity": 2}})["id"].(string)
 		// The first tenant's outbox and mailbox hold a failed job and the
 		// new conversation's mail, both mentioning the drill.
 		job := strconv.FormatInt(e.failedJob("drill relay refused"), 10)
@@ -124,7 +138,7 @@ func TestAccessControl(t *testing.T) {
 		for name, token := range callers {
 			for key, row := range rows {
 				method, _, _ := strings.Cut(key, " ")
-				path := strings.NewReplacer("{conv}", conv, "{att}", att, "{block}", block, "{job}", job, "{mail}", mail, "{sub}", sub).Replace(row.path)
+				path := strings.NewReplacer("{conv}", conv, "{att}", att, "{block}", block, "{job}", job, "{mail}", mail, "{sub}", sub, "{quoteconv}", quoteConv, "{quote}", quoteID).Replace(row.path)
 				tok := token() // fresh: logout must not spoil the next row
 				var r resp
 				if path == "upload" {
@@ -159,6 +173,10 @@ func TestAccessControl(t *testing.T) {
 		// The buyer's subscription is still there: deleting it is refused.
 		if _, err := store.PushSubscriptionByID(e.app.DB.Reader(context.Background()), mustID(t, sub)); err != nil {
 			t.Errorf("buyer's push subscription after the walk: %v", err)
+		}
+		// The quote was neither accepted nor declined, nor priced again.
+		if q := e.must(200, "GET", "/api/v1/quotes/"+quoteID, w.buyer, nil); q["state"] != "offered" || num(q["version"]) != 1 {
+			t.Errorf("quote after the walk = %v", q)
 		}
 		// The first tenant's data is untouched by all of the above.
 		if c := e.must(200, "GET", "/api/v1/conversations/"+conv, w.buyer, nil); c["status"] != "open" || num(c["last_seq"]) != 2 {

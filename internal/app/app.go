@@ -26,6 +26,7 @@ import (
 	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/outbox"
 	"github.com/parleyhq/parley/internal/push"
+	"github.com/parleyhq/parley/internal/quote"
 	"github.com/parleyhq/parley/internal/realtime"
 	"github.com/parleyhq/parley/internal/settings"
 	"github.com/parleyhq/parley/internal/shop"
@@ -49,6 +50,7 @@ type App struct {
 	Hub           *realtime.Hub
 	Push          *push.Service
 	Settings      *settings.Service
+	Quotes        *quote.Service
 	Marketplace   parley.Marketplace // the default marketplace
 	// Shop is the demo marketplace (--demo), a host of this Parley mounted
 	// at /shop/; DemoAccounts are its people's local accounts, which the
@@ -140,6 +142,13 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	webhooks := webhook.New(db, a.Runner.Queue())
 	webhooks.Register(a.Runner)
 	a.Conversations.Events = webhooks
+	if a.Quotes, err = quote.New(ctx, db, a.Conversations, webhooks, a.Runner.Queue(), quote.Options{Mailer: a.Mailer, From: cfg.MailFrom,
+		BaseURL: cfg.BaseURL, Log: a.Log}); err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.Quotes.Register(a.Runner)
+	a.Conversations.Quotes = a.Quotes
 	if err := a.openTickets(ctx, notifier); err != nil {
 		a.Close()
 		return nil, err
@@ -197,7 +206,7 @@ func (a *App) Handler() http.Handler {
 	secure := strings.HasPrefix(a.Config.BaseURL, "https://")
 	api := &httpapi.Server{DB: a.DB, Identity: a.Identity, Conversations: a.Conversations, Catalog: a.Catalog,
 		Attachments: attachmentAPI{svc: a.Attachments, conv: a.Conversations}, Jobs: a.Runner, Realtime: a.Hub, Availability: a.Hub.Presence,
-		Push: a.Push, Settings: a.Settings, Log: a.Log, SecureCookies: secure}
+		Push: a.Push, Settings: a.Settings, Quotes: a.Quotes, Log: a.Log, SecureCookies: secure}
 	// With SMTP there is no dev mailbox: the operators' mail list is empty.
 	box, _ := a.Mailer.(*mail.DevMailbox)
 	if box != nil {
@@ -209,7 +218,7 @@ func (a *App) Handler() http.Handler {
 		accounts = append(accounts, web.Account{Email: acc.Email, Name: acc.Name, Role: acc.Role})
 	}
 	pages, err := web.New(web.Config{Identity: a.Identity, Conversations: a.Conversations, DB: a.DB, Marketplace: a.Marketplace,
-		Mailbox: box, Demo: a.Config.Demo, DemoAccounts: accounts, DemoPassword: a.DemoPassword, SecureCookies: secure, Log: a.Log, HostOrigins: a.Config.HostOrigins,
+		Mailbox: box, Demo: a.Config.Demo, DemoAccounts: accounts, DemoPassword: a.DemoPassword, SecureCookies: secure, Log: a.Log, HostOrigins: a.Config.HostOrigins, Quotes: a.Quotes,
 		Locale: func(ctx context.Context, p *identity.Principal) string {
 			l, err := a.Settings.Locale(ctx, p.User.ID)
 			if err != nil {

@@ -38,6 +38,8 @@ type Service struct {
 	attachments AttachmentStore
 	// Events sends host-facing events (webhooks); nil sends none.
 	Events EventSink
+	// Quotes checks and stores quote form answers; nil takes any.
+	Quotes QuoteRequests
 }
 
 // EventSink sends an event to the host marketplace from inside the

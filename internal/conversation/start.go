@@ -70,9 +70,17 @@ func (s *Service) Start(ctx context.Context, p *identity.Principal, in StartInpu
 	}
 
 	in.Message.PageURL = in.PageURL
-	if len(in.Form) > 0 {
-		// Quote form answers travel with the first message until quotes get
-		// their own model.
+	var answers string
+	if in.Kind == parley.KindQuote && s.Quotes != nil {
+		// The answers are checked against the product's form, stored with
+		// the conversation, and shown with the message that carried them.
+		if answers, err = s.Quotes.CheckForm(q, nc.MarketplaceID, nc.ProductID, in.Form); err != nil {
+			return Started{}, false, err
+		}
+		if len(in.Form) > 0 {
+			in.Message.Data = `{"form":` + answers + `}`
+		}
+	} else if len(in.Form) > 0 {
 		data, err := json.Marshal(map[string]any{"form": in.Form})
 		if err != nil || len(data) > 64<<10 {
 			return Started{}, false, parley.Invalid(parley.FieldError{Field: "form", Message: "must be a JSON object of at most 64 KB"})
@@ -101,6 +109,11 @@ func (s *Service) Start(ctx context.Context, p *identity.Principal, in StartInpu
 		}
 		mid, _ := ParseID(msg.ID)
 		msgRow = store.MessageRow{ID: mid, ConversationID: id, Seq: msg.Seq}
+		if answers != "" && (created || len(in.Form) > 0) {
+			if err := s.Quotes.SaveRequest(tx, id, nc.ProductID, answers); err != nil {
+				return err
+			}
+		}
 		if created && s.hooks != nil {
 			c, err := store.ConversationByID(tx, id)
 			if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/identity"
 	"github.com/parleyhq/parley/internal/push"
+	"github.com/parleyhq/parley/internal/quote"
 	"github.com/parleyhq/parley/internal/settings"
 	"github.com/parleyhq/parley/internal/store"
 )
@@ -29,6 +30,8 @@ type Server struct {
 	Availability  AvailabilityService
 	Push          *push.Service
 	Settings      *settings.Service
+	// Quotes serves quote forms, offers and answers; nil answers not found.
+	Quotes *quote.Service
 	// Jobs is the outbox for the operator endpoints; nil lists nothing.
 	Jobs JobAdmin
 	// Mails is the dev mailbox for the operator endpoints; nil (Parley

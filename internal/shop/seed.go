@@ -80,6 +80,9 @@ func (s *Shop) seed(ctx context.Context) error {
 			return err
 		}
 	}
+	if err := s.seedQuotes(ctx); err != nil {
+		return err
+	}
 	if err := s.state.update(func(st *state) error {
 		for _, o := range seedOrders(time.Now()) {
 			if st.order(o.ID) == nil {

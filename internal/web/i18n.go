@@ -11,7 +11,7 @@ import (
 	"golang.org/x/text/language"
 )
 
-//go:embed locales/*.json
+//go:embed locales/*.json locales/quotes/*.json
 var localeFS embed.FS
 
 // Languages are the UI's languages, in the switcher's order.
@@ -42,16 +42,20 @@ func loadCatalog() (*catalog, error) {
 	var tags []language.Tag
 	for _, l := range Languages {
 		path := "locales/" + l.Tag + ".json"
-		data, err := localeFS.ReadFile(path)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := c.bundle.ParseMessageFileBytes(data, path); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
 		m := map[string]json.RawMessage{}
-		if err := json.Unmarshal(data, &m); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+		// A feature's own strings live in locales/<feature>/<tag>.json, so
+		// that features add strings without touching the shared files.
+		for _, path := range []string{path, "locales/quotes/" + l.Tag + ".json"} {
+			data, err := localeFS.ReadFile(path)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := c.bundle.ParseMessageFileBytes(data, path); err != nil {
+				return nil, fmt.Errorf("%s: %w", path, err)
+			}
+			if err := json.Unmarshal(data, &m); err != nil {
+				return nil, fmt.Errorf("%s: %w", path, err)
+			}
 		}
 		c.raw[l.Tag] = m
 		tags = append(tags, language.MustParse(l.Tag))

@@ -17,6 +17,7 @@ import (
 	"github.com/parleyhq/parley/internal/httpapi"
 	"github.com/parleyhq/parley/internal/identity"
 	"github.com/parleyhq/parley/internal/mail"
+	"github.com/parleyhq/parley/internal/quote"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -54,7 +55,10 @@ type Config struct {
 	// HostOrigins may post the sign-in form /auth/sso besides Parley's own
 	// pages.
 	HostOrigins []string
-	Log         *slog.Logger
+	// Quotes opens and confirms the signed quote links (/q/{token}); nil
+	// serves none.
+	Quotes *quote.Service
+	Log    *slog.Logger
 }
 
 // App serves the web pages.
@@ -125,6 +129,8 @@ func (a *App) Handler() http.Handler {
 	mux.HandleFunc("GET /app/sellers/{id}", a.signedIn(a.sellerPage))
 	mux.HandleFunc("GET /app/settings", a.signedIn(a.settings))
 	mux.HandleFunc("GET /app/mailbox", a.signedIn(a.mailbox))
+	mux.HandleFunc("GET /q/{token}", a.quoteLink)
+	mux.Handle("POST /q/{token}", a.cop.Handler(http.HandlerFunc(a.confirmQuote)))
 	mux.HandleFunc("GET /widget.js", a.widgetScript)
 	mux.HandleFunc("GET /widget/frame", a.widgetFrame)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

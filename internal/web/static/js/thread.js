@@ -5,6 +5,7 @@
 import { api, upload, clientID, attachmentURL } from './api.js';
 import { send, onFrame } from './live.js';
 import { t, h, dayLabel, timeLabel } from './i18n.js';
+import { quoteCard } from './quote.js';
 import { messageText, returnCard, returnState, ticketClosed } from './tickets.js';
 
 export class Thread {
@@ -231,6 +232,7 @@ export class Thread {
       const all = [...this.msgs.values()].sort((a, b) => a.seq - b.seq);
       return returnCard(m, this.conv, returnState(all, m.data.return_proposal), (id, how) => this.answerReturn(id, how));
     }
+    if (m.kind === 'quote' && m.data) return quoteCard(m, this.conv, (e) => { this.live && (this.live.textContent = e.message); });
     if (m.kind !== 'order_proposal' || !m.data) return null;
     const d = m.data;
     return h('div', { class: 'proposal' },

@@ -1,0 +1,169 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/identity"
+	"github.com/parleyhq/parley/internal/quote"
+)
+
+func (s *Server) quotes() (*quote.Service, error) {
+	if s.Quotes == nil {
+		return nil, parley.Errorf(parley.ENotFound, "Quotes are not enabled.")
+	}
+	return s.Quotes, nil
+}
+
+func hostQuoteForm(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
+	svc, err := s.quotes()
+	if err != nil {
+		return err
+	}
+	return upsertAs(w, r, "category", func(in quote.FormInput) (bool, error) {
+		return svc.PutCategoryForm(r.Context(), p.Marketplace.ID, r.PathValue("category"), in)
+	})
+}
+
+func hostProductQuoteForm(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
+	svc, err := s.quotes()
+	if err != nil {
+		return err
+	}
+	return upsertAs(w, r, "external_id", func(in quote.FormInput) (bool, error) {
+		return svc.PutProductForm(r.Context(), p.Marketplace.ID, r.PathValue("external_id"), in)
+	})
+}
+
+func hostQuoteSettings(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
+	svc, err := s.quotes()
+	if err != nil {
+		return err
+	}
+	var in quote.SettingsInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	ok, err := svc.PutSettings(r.Context(), p.Marketplace.ID, in)
+	if err != nil {
+		return err
+	}
+	encode(w, created(ok), map[string]any{"created": ok})
+	return nil
+}
+
+// upsertAs decodes a host PUT and answers {"id","created"} with the path
+// value named key.
+func upsertAs[T any](w http.ResponseWriter, r *http.Request, key string, f func(in T) (bool, error)) error {
+	var in T
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	ok, err := f(in)
+	if err != nil {
+		return err
+	}
+	encode(w, created(ok), map[string]any{"id": r.PathValue(key), "created": ok})
+	return nil
+}
+
+func productQuoteForm(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
+	svc, err := s.quotes()
+	if err != nil {
+		return err
+	}
+	f, err := svc.ProductForm(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	encode(w, http.StatusOK, f)
+	return nil
+}
+
+func conversationQuote(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
+	svc, err := s.quotes()
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id", "conversation")
+	if err != nil {
+		return err
+	}
+	out, err := svc.ConversationRequest(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	encode(w, http.StatusOK, out)
+	return nil
+}
+
+func offerQuote(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
+	svc, err := s.quotes()
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id", "conversation")
+	if err != nil {
+		return err
+	}
+	var in quote.OfferInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	q, err := svc.Offer(r.Context(), p, id, in)
+	if err != nil {
+		return err
+	}
+	encode(w, http.StatusCreated, q)
+	return nil
+}
+
+func getQuote(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
+	svc, err := s.quotes()
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id", "quote")
+	if err != nil {
+		return err
+	}
+	q, err := svc.Get(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	encode(w, http.StatusOK, q)
+	return nil
+}
+
+// answerQuote accepts or declines; the body may name the version the
+// buyer saw ({"version":2}), which must still be the current one.
+func answerQuote(accept bool) func(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
+	return func(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
+		svc, err := s.quotes()
+		if err != nil {
+			return err
+		}
+		id, err := pathID(r, "id", "quote")
+		if err != nil {
+			return err
+		}
+		var in struct {
+			Version int64 `json:"version"`
+		}
+		if r.ContentLength != 0 {
+			if err := decode(w, r, &in); err != nil {
+				return err
+			}
+		}
+		f := svc.Decline
+		if accept {
+			f = svc.Accept
+		}
+		q, err := f(r.Context(), p, id, in.Version)
+		if err != nil {
+			return err
+		}
+		encode(w, http.StatusOK, q)
+		return nil
+	}
+}
