@@ -23,10 +23,14 @@ func startTicket(t *testing.T, ctx context.Context, order, text string) string {
 }
 
 // speakItalian sets the signed-in user's language to Italian (the demo's
-// Anna and Giulia speak it; a password sign-in does not say so).
-func speakItalian(t *testing.T, ctx context.Context) {
+// Anna and Giulia speak it; a password sign-in does not say so) and opens
+// the inbox again, in Italian (the page that was open would reload itself
+// once it noticed, at a moment of its choosing).
+func speakItalian(t *testing.T, ctx context.Context, base string) {
 	t.Helper()
 	bt.Eval[bool](t, ctx, `fetch('/api/v1/me/settings', {method: 'PATCH', headers: {'Content-Type': 'application/json'}, body: JSON.stringify({locale: 'it'})}).then(r => r.ok)`)
+	bt.Do(t, ctx, "the inbox in Italian", chromedp.Navigate(base+"/app/"), chromedp.WaitVisible(chromedp.CSS("#conv-list")))
+	bt.WaitJS(t, ctx, 5*time.Second, "the page in Italian, its scripts wired", `document.documentElement.lang === 'it' && document.documentElement.dataset.shell === 'ready'`)
 }
 
 // TestTicketReturnInTheBrowser: in Anna's ticket on ORD-1001, Giulia
@@ -46,8 +50,8 @@ func testTicketReturnInTheBrowser(t *testing.T, postgres bool) {
 	buyer, seller := b.Context(), b.Context()
 	signIn(t, buyer, s.URL, buyerEmail)
 	signIn(t, seller, s.URL, sellerEmail)
-	speakItalian(t, buyer)
-	speakItalian(t, seller)
+	speakItalian(t, buyer, s.URL)
+	speakItalian(t, seller, s.URL)
 	conv := startTicket(t, buyer, "ORD-1001", "Il tavolo è arrivato con una crepa.")
 
 	bt.Do(t, buyer, "Anna opens her ticket", chromedp.Navigate(s.URL+"/app/c/"+conv), chromedp.WaitVisible(chromedp.CSS(`li.bubble.mine[data-seq="1"]`)))
@@ -126,7 +130,7 @@ func TestTicketAutoClosedInTheBrowser(t *testing.T) {
 		b := bt.NewBrowser(t)
 		buyer := b.Context()
 		signIn(t, buyer, s.URL, buyerEmail)
-		speakItalian(t, buyer)
+		speakItalian(t, buyer, s.URL)
 		conv := startTicket(t, buyer, "ORD-1003", "Quando arrivano i rendering?")
 		bt.Do(t, buyer, "open the ticket", chromedp.Navigate(s.URL+"/app/c/"+conv), chromedp.WaitVisible(chromedp.CSS(`li.bubble.mine[data-seq="1"]`)))
 		if bt.Eval[bool](t, buyer, `document.getElementById('composer').hidden`) {
