@@ -101,6 +101,11 @@ func TestAccessControl(t *testing.T) {
 		"GET /api/v1/quotes/{id}":                        {path: "/api/v1/quotes/{quote}", want: 404},
 		"POST /api/v1/quotes/{id}/accept":                {path: "/api/v1/quotes/{quote}/accept", want: 404},
 		"POST /api/v1/quotes/{id}/decline":               {path: "/api/v1/quotes/{quote}/decline", want: 404},
+
+		// Returns in tickets: the conversation is not the outsider's.
+		"POST /api/v1/conversations/{id}/return-proposal":         {path: "/api/v1/conversations/{conv}/return-proposal", body: map[string]any{"note": "send it back"}, want: 404},
+		"POST /api/v1/conversations/{id}/return-proposal/accept":  {path: "/api/v1/conversations/{conv}/return-proposal/accept", want: 404},
+		"POST /api/v1/conversations/{id}/return-proposal/decline": {path: "/api/v1/conversations/{conv}/return-proposal/decline", body: map[string]any{"note": "no"}, want: 404},
 	}
 	for _, rt := range httpapi.Routes() {
 		if _, ok := rows[rt.Method+" "+rt.Path]; !ok {

@@ -149,6 +149,10 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	}
 	a.Quotes.Register(a.Runner)
 	a.Conversations.Quotes = a.Quotes
+	if err := a.openTickets(ctx, notifier); err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.Hub = realtime.NewHub(a.Conversations, a.Identity, a.Bus, a.Log)
 	a.Hub.Presence = presence
 	if cfg.Demo {

@@ -49,6 +49,13 @@ func (s *Server) DropSockets(t *testing.T) {
 // 127.0.0.1:0 until the test ends.
 func Start(t *testing.T, postgres bool) *Server {
 	t.Helper()
+	return StartWith(t, postgres, nil)
+}
+
+// StartWith is Start with a change to the configuration (a short ticket
+// auto-close period, say) made before the app opens.
+func StartWith(t *testing.T, postgres bool, change func(*app.Config)) *Server {
+	t.Helper()
 	url := ""
 	if postgres {
 		url = storetest.NewSchema(t)
@@ -58,6 +65,9 @@ func Start(t *testing.T, postgres bool) *Server {
 	srv := httptest.NewUnstartedServer(nil)
 	cfg := app.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), SSOSecret: SSOSecret, MailFrom: "Parley <parley@test>",
 		MaxUpload: 5 << 20, LogLevel: "error", BaseURL: "http://" + srv.Listener.Addr().String(), DatabaseURL: url, Demo: true}
+	if change != nil {
+		change(&cfg)
+	}
 	ctx := context.Background()
 	a, err := app.Open(ctx, cfg, io.Discard)
 	if err != nil {

@@ -10,4 +10,9 @@
 // parley.ENotFound, never data. Writes go through the store's group-commit
 // writer; events go to the bus after commit, and side effects (mail) are
 // enqueued by Hooks inside the same transaction.
+//
+// Order tickets (ticket*.go) are conversations too: completing one, the
+// sweep that closes idle ones (TicketCloser, an outbox job) and returns for
+// inspection (a proposal by the seller, the buyer's answer) write messages
+// under the same rules.
 package conversation

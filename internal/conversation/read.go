@@ -121,7 +121,7 @@ func (s *Service) Update(ctx context.Context, p *identity.Principal, convID int6
 			u.Status = &st
 			reason := ""
 			if st == parley.StatusClosed && c.Kind == parley.KindTicket {
-				reason = "completed"
+				reason = ClosedCompleted
 				systemNote = p.User.Name + " completed the conversation."
 			}
 			u.ClosedReason = &reason
@@ -169,7 +169,7 @@ func (s *Service) Update(ctx context.Context, p *identity.Principal, convID int6
 				return err
 			}
 			if systemNote != "" {
-				if _, err := s.systemMessage(tx, c.ID, systemNote); err != nil {
+				if _, _, err := s.systemMessageData(tx, c.ID, systemNote, systemData{Event: EventTicketCompleted, By: p.User.Name}); err != nil {
 					return err
 				}
 			}
@@ -201,16 +201,6 @@ func (s *Service) Update(ctx context.Context, p *identity.Principal, convID int6
 
 // systemMessage appends a message by the system (no author, no client id).
 func (s *Service) systemMessage(tx *store.Tx, convID int64, body string) (parley.Message, error) {
-	c, err := store.ConversationByID(tx, convID)
-	if err != nil {
-		return parley.Message{}, err
-	}
-	row, _, err := store.InsertMessage(tx, store.NewMessage{ConversationID: convID, Side: parley.SideSystem, Kind: parley.MessageSystem, Body: body})
-	if err != nil {
-		return parley.Message{}, err
-	}
-	c.LastSeq = row.Seq
-	msg := renderMessage(row, nil)
-	s.publishMessage(tx, c, msg)
-	return msg, nil
+	m, _, err := s.systemMessageData(tx, convID, body, nil)
+	return m, err
 }

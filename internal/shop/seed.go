@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 )
 
@@ -50,7 +51,7 @@ func seedOrders(now time.Time) []*Order {
 }
 
 // webhookEvents are the Parley events the shop subscribes to.
-var webhookEvents = []string{"quote.accepted", "order.proposed"}
+var webhookEvents = []string{"quote.accepted", "order.proposed", "return.accepted"}
 
 // seed pushes the shop's people, companies and catalogue to Parley, adds
 // the demo orders to the shop's state when they are missing, pushes every
@@ -101,7 +102,11 @@ func (s *Shop) seed(ctx context.Context) error {
 func (s *Shop) registerWebhook(ctx context.Context) error {
 	hookURL := s.client.base + "/shop/webhooks/parley"
 	var have bool
-	s.state.view(func(st *state) { have = st.Webhook != nil && st.Webhook.URL == hookURL })
+	// A shop that now subscribes to other events than it registered
+	// (return.accepted came later) registers again, as at a new address.
+	s.state.view(func(st *state) {
+		have = st.Webhook != nil && st.Webhook.URL == hookURL && slices.Equal(st.Webhook.Events, webhookEvents)
+	})
 	if have {
 		return nil
 	}
@@ -109,7 +114,7 @@ func (s *Shop) registerWebhook(ctx context.Context) error {
 	if err := s.client.host(ctx, http.MethodPost, "webhooks", map[string]any{"url": hookURL, "events": webhookEvents}, &reg); err != nil {
 		return err
 	}
-	reg.URL = hookURL
+	reg.URL, reg.Events = hookURL, webhookEvents
 	return s.state.update(func(st *state) error { st.Webhook = &reg; return nil })
 }
 

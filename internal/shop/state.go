@@ -29,6 +29,8 @@ type Order struct {
 	// on every sync (idempotent), the events are not and go once.
 	Pushed int  `json:"pushed"`
 	Synced bool `json:"synced"`
+	// Return is the return for inspection the buyer accepted in a ticket.
+	Return *OrderReturn `json:"return,omitempty"`
 }
 
 // OrderItem is a line of an order; Price is the unit price.
@@ -61,6 +63,9 @@ type webhookReg struct {
 	ID     string `json:"id"`
 	URL    string `json:"url"`
 	Secret string `json:"secret"`
+	// Events are the events registered; nil in a registration older than
+	// this field.
+	Events []string `json:"events,omitempty"`
 }
 
 type state struct {

@@ -154,6 +154,8 @@ func (s *Shop) webhook(w http.ResponseWriter, r *http.Request) {
 		result, err = s.onQuoteAccepted(ev.Data)
 	case "order.proposed":
 		result, err = s.onOrderProposed(r, ev.Data)
+	case "return.accepted":
+		result, err = s.onReturnAccepted(ev.Data)
 	default:
 		writeJSON(w, http.StatusAccepted, map[string]any{"ok": true, "ignored": ev.Type})
 		return

@@ -6,6 +6,7 @@ import { start, onFrame, onStatus, send } from './live.js';
 import { Inbox } from './inbox.js';
 import { Thread } from './thread.js';
 import { Context } from './context.js';
+import { statusLabel, ticketActions } from './tickets.js';
 import { setUnread, incoming, loadSettings, unreadCount } from './attention.js';
 
 const me = page.user.id;
@@ -48,7 +49,7 @@ async function openConversation() {
   const blockedNote = document.getElementById('blocked-note');
   const blockLink = document.getElementById('block-link');
   const showHead = (c) => {
-    const parts = [t('kind_' + c.kind), t('status_' + c.status)];
+    const parts = [t('kind_' + c.kind), statusLabel(c)];
     if (c.channel?.kind === 'connector') parts.push(c.channel.name);
     if (c.assignee) parts.push(t('assigned', { Name: c.assignee.name }));
     sub.textContent = parts.join(' · ');
@@ -74,6 +75,14 @@ async function openConversation() {
     location.href = '/app/';
   });
   showHead(conv);
+  // A closed ticket cannot reopen: its status stays as it is.
+  const tickets = ticketActions(conv, document.getElementById('conv-actions'), (c) => { showHead(c); tickets.update(c); });
+  const onConversation = (c) => {
+    showHead(c);
+    tickets?.update(c);
+    if (c.kind === 'ticket') status.disabled = c.status === 'closed';
+  };
+  onConversation(conv);
   const thread = new Thread(conv, {
     list: document.getElementById('messages'),
     typing: document.getElementById('typing'),
@@ -81,7 +90,7 @@ async function openConversation() {
     body: document.getElementById('body'),
     file: document.getElementById('file'),
     uploads: document.getElementById('uploads'),
-  }, { me, onConversation: showHead, onRead: (c) => { inbox.markRead(c); refreshUnread(); } });
+  }, { me, onConversation, onRead: (c) => { inbox.markRead(c); refreshUnread(); } });
   await thread.load();
   new Context(document.getElementById('context-body'), conv).load();
 }

@@ -4,6 +4,7 @@
 import { api } from './api.js';
 import { onFrame } from './live.js';
 import { t, h, shortWhen } from './i18n.js';
+import { previewText, statusLabel } from './tickets.js';
 
 export class Inbox {
   constructor(els, opts = {}) {
@@ -118,12 +119,12 @@ export class Inbox {
       const unread = c.unread_count > 0 || c.marked_unread;
       const last = c.last_message;
       const who = this.counterpart(c);
-      const preview = last ? (last.body || t('attachment')) : '';
+      const preview = last ? previewText(last) : '';
       const a = h('a', { href: (this.opts.linkFor ? this.opts.linkFor(c) : '/app/c/' + c.id), 'aria-current': c.id === this.opts.current ? 'page' : null, 'data-conversation': c.id },
         h('span', { class: 'name' }, who.name, unread ? h('span', { class: 'visually-hidden' }, ' · ' + t('unread', { Count: Math.max(c.unread_count, 1) })) : null),
         h('span', { class: 'when' }, shortWhen(new Date(c.last_message_at))),
         h('span', { class: 'preview' }, (c.subject ? c.subject + ' — ' : '') + preview),
-        h('span', {}, h('span', { class: 'badge' }, t('kind_' + c.kind)), ' ', h('span', { class: 'badge' }, t('status_' + c.status)),
+        h('span', {}, h('span', { class: 'badge' }, t('kind_' + c.kind)), ' ', h('span', { class: 'badge', 'data-status': c.status }, statusLabel(c)),
           c.channel?.kind === 'connector' ? [' ', h('span', { class: 'badge channel', 'data-marketplace': c.channel.marketplace }, c.channel.name)] : null));
       if (this.opts.onOpen) a.addEventListener('click', (e) => { e.preventDefault(); this.opts.onOpen(c); });
       return h('li', { class: unread ? 'unread' : null }, a);

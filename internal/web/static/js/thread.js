@@ -6,6 +6,7 @@ import { api, upload, clientID, attachmentURL } from './api.js';
 import { send, onFrame } from './live.js';
 import { t, h, dayLabel, timeLabel } from './i18n.js';
 import { quoteCard } from './quote.js';
+import { messageText, returnCard, returnState, ticketClosed } from './tickets.js';
 
 export class Thread {
   constructor(conv, els, opts = {}) {
@@ -33,6 +34,9 @@ export class Thread {
 
   close() {
     this.off();
+    // The composer may be reused by the next thread (the widget).
+    this.closedNote?.remove();
+    this.els.form.hidden = false;
     document.removeEventListener('visibilitychange', this.onVisible);
     window.removeEventListener('focus', this.onVisible);
   }
@@ -217,7 +221,17 @@ export class Thread {
     }));
   }
 
+  // answerReturn posts the buyer's answer to a return proposal; the
+  // system message that follows updates the card.
+  async answerReturn(id, how) {
+    await api('POST', `/api/v1/conversations/${this.conv.id}/return-proposal/${how}`);
+  }
+
   extra(m) {
+    if (m.kind === 'return_proposal' && m.data) {
+      const all = [...this.msgs.values()].sort((a, b) => a.seq - b.seq);
+      return returnCard(m, this.conv, returnState(all, m.data.return_proposal), (id, how) => this.answerReturn(id, how));
+    }
     if (m.kind === 'quote' && m.data) return quoteCard(m, this.conv, (e) => { this.live && (this.live.textContent = e.message); }, this.msgs);
     if (m.kind !== 'order_proposal' || !m.data) return null;
     const d = m.data;
@@ -235,7 +249,7 @@ export class Thread {
     const showAuthor = !system && (!mine || m.author.id !== this.opts.me);
     return h('li', { class: cls, 'data-seq': m.seq, 'data-client-id': m.client_id || null },
       showAuthor ? h('p', { class: 'author' }, m.author.name + (m.author.organization ? ' · ' + m.author.organization.name : '')) : null,
-      m.body ? h('p', { class: 'text' }, m.body) : null,
+      messageText(m) ? h('p', { class: 'text' }, messageText(m)) : null,
       this.files_(m), this.extra(m),
       h('p', { class: 'meta' }, h('time', { datetime: d.toISOString() }, timeLabel(d)), mine && !system ? this.receipt(m) : null));
   }
@@ -250,7 +264,25 @@ export class Thread {
         : h('span', { class: 'receipt pending', 'data-state': 'pending' }, '… ' + t('not_sent'))));
   }
 
+  // showClosed hides the composer of a closed ticket and says why.
+  showClosed() {
+    const closed = ticketClosed(this.conv);
+    this.els.form.hidden = closed;
+    if (!closed) {
+      if (this.closedNote) this.closedNote.hidden = true;
+      return;
+    }
+    if (!this.closedNote) {
+      this.closedNote = h('p', { class: 'note closed-note', role: 'status' });
+      this.els.form.before(this.closedNote);
+    }
+    this.closedNote.hidden = false;
+    this.closedNote.dataset.reason = this.conv.closed_reason || '';
+    this.closedNote.textContent = t(this.conv.closed_reason === 'auto' ? 'ticket_closed_auto' : 'ticket_closed_completed');
+  }
+
   render(scroll) {
+    this.showClosed();
     const list = this.els.list;
     const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
     const items = [];
