@@ -3,6 +3,8 @@ package notify
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/parleyhq/parley/internal/locale"
 )
 
 // TestLocalesComplete: every language has every message English has, with
@@ -20,7 +22,7 @@ func TestLocalesComplete(t *testing.T) {
 		return m
 	}
 	en := load("en")
-	for _, lang := range mailLanguages {
+	for _, lang := range locale.Languages {
 		m := load(lang)
 		for id := range en {
 			if _, ok := m[id]; !ok {

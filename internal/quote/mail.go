@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
-	"golang.org/x/text/language"
 
+	"github.com/parleyhq/parley/internal/locale"
 	"github.com/parleyhq/parley/internal/mail"
 	"github.com/parleyhq/parley/internal/outbox"
 	"github.com/parleyhq/parley/internal/store"
@@ -27,40 +27,7 @@ type mailJob struct {
 //go:embed locales/*.json
 var localeFS embed.FS
 
-var mailLanguages = []string{"en", "it", "es", "ru", "el", "sr"}
-
-var bundle = func() *i18n.Bundle {
-	b := i18n.NewBundle(language.English)
-	b.RegisterUnmarshalFunc("json", json.Unmarshal)
-	for _, l := range mailLanguages {
-		path := "locales/" + l + ".json"
-		data, err := localeFS.ReadFile(path)
-		if err != nil {
-			panic(err)
-		}
-		if _, err := b.ParseMessageFileBytes(data, path); err != nil {
-			panic(fmt.Sprintf("quote: %s: %v", path, err))
-		}
-	}
-	return b
-}()
-
-// language picks the buyer's language: their setting, else the host's
-// locale for them, else English.
-func mailLanguage(setting, hostLocale string) string {
-	for _, l := range []string{setting, hostLocale} {
-		l = strings.ToLower(l)
-		if i := strings.IndexAny(l, "-_"); i > 0 {
-			l = l[:i]
-		}
-		for _, m := range mailLanguages {
-			if l == m {
-				return m
-			}
-		}
-	}
-	return "en"
-}
+var bundle = locale.MustBundle(localeFS, "locales", "quote")
 
 func tr(lang, id string, data map[string]any) string {
 	s, err := i18n.NewLocalizer(bundle, lang).Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
@@ -108,7 +75,7 @@ func (s *Service) sendOfferMail(ctx context.Context, payload []byte) error {
 	if err != nil {
 		return err
 	}
-	lang := mailLanguage(settings[buyer.ID].Locale, buyer.Locale)
+	lang := locale.Pick(settings[buyer.ID].Locale, buyer.Locale)
 	var cur Version
 	for _, v := range qt.Versions {
 		if v.Version == r.Version {
