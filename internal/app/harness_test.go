@@ -43,9 +43,17 @@ func newEnv(t *testing.T, d store.Dialect) *env {
 // SQLite) and NATS URL (empty: the in-process bus), closed at cleanup.
 func startNode(t *testing.T, databaseURL, natsURL string) *env {
 	t.Helper()
+	return startConfigured(t, func(c *app.Config) { c.DatabaseURL, c.NATSURL = databaseURL, natsURL })
+}
+
+// startConfigured is startNode with the test configuration changed by
+// change first.
+func startConfigured(t *testing.T, change func(*app.Config)) *env {
+	t.Helper()
 	cfg := app.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), HostAPIKey: testAPIKey, SSOSecret: testSSOSecret,
 		MailFrom: "Parley <parley@test>", MaxUpload: 1 << 20, LogLevel: "error", UnreadMailAfter: 200 * time.Millisecond,
-		BaseURL: "http://parley.test", DatabaseURL: databaseURL, NATSURL: natsURL}
+		BaseURL: "http://parley.test"}
+	change(&cfg)
 	logs := &testLog{t: t}
 	a, err := app.Open(context.Background(), cfg, logs)
 	if err != nil {

@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -215,7 +214,9 @@ func TestTicketAutoCloseConfigured(t *testing.T) {
 			if d == store.Postgres {
 				url = storetest.NewSchema(t)
 			}
-			e := startConfigured(t, func(c *app.Config) { c.DatabaseURL = url; c.TicketAutoclose = 400 * time.Millisecond })
+			e := startConfigured(t, func(c *app.Config) {
+				c.DatabaseURL, c.TicketAutoclose, c.UnreadMailAfter = url, 400*time.Millisecond, time.Hour
+			})
 			w := e.seed()
 			st := e.must(201, "POST", "/api/v1/conversations", w.buyer, map[string]any{"kind": "ticket", "order": "ORD-77", "message": msg("t-1", "Help")})
 			id := st["conversation"].(map[string]any)["id"].(string)
@@ -239,29 +240,4 @@ func TestTicketAutoCloseConfigured(t *testing.T) {
 			}
 		})
 	}
-}
-
-// startConfigured starts a node like startNode, with a changed config.
-func startConfigured(t *testing.T, change func(*app.Config)) *env {
-	t.Helper()
-	cfg := app.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), HostAPIKey: testAPIKey, SSOSecret: testSSOSecret,
-		MailFrom: "Parley <parley@test>", MaxUpload: 1 << 20, LogLevel: "error", UnreadMailAfter: time.Hour,
-		BaseURL: "http://parley.test"}
-	change(&cfg)
-	logs := &testLog{t: t}
-	a, err := app.Open(context.Background(), cfg, logs)
-	if err != nil {
-		t.Fatalf("open app: %v", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	a.Start(ctx, ctx)
-	srv := httptest.NewServer(a.Handler())
-	t.Cleanup(func() {
-		srv.Close()
-		a.Runner.Stop(context.Background())
-		cancel()
-		a.Close()
-		logs.close()
-	})
-	return &env{t: t, app: a, srv: srv}
 }
