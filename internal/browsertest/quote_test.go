@@ -69,7 +69,11 @@ func testQuoteThroughTheUI(t *testing.T, postgres bool) {
 	widgetReady(t, buyer)
 	bt.Do(t, buyer, "ask for a quote", chromedp.Click(chromedp.CSS(`a[data-parley*='"kind":"quote"']`)))
 	bt.WaitJS(t, buyer, 10*time.Second, "the form's first step in the widget, in Anna's language",
-		inFrame(`!d.getElementById('quote-ask').hidden && d.getElementById('composer').hidden && d.querySelector('fieldset.quote-step:not([hidden]) legend')?.textContent === 'Your project' && d.getElementById('qf-next').textContent === 'Avanti'`))
+		inFrame(`!d.getElementById('quote-ask').hidden && d.getElementById('composer').hidden && d.querySelector('fieldset.quote-step:not([hidden]) legend')?.textContent === 'Il tuo progetto' && d.getElementById('qf-next').textContent === 'Avanti'`))
+	// The shop sends its forms in its six languages: Anna reads the Italian.
+	if got := bt.Eval[string](t, buyer, `(d => [d.querySelector('label[for="qf-summary"]').firstChild.textContent, d.getElementById('qf-summary-help').textContent].join(' | '))(`+frameDoc+`)`); got != "Di che cosa hai bisogno? | Poche righe: il luogo, lo scopo, che cosa c'è già." {
+		t.Errorf("the first field's label and help = %q, want Italian", got)
+	}
 	if got := bt.Eval[string](t, buyer, frameDoc+`.querySelector('.quote-progress').textContent`); got != "Passo 1 di 3" {
 		t.Errorf("progress = %q, want Passo 1 di 3", got)
 	}
@@ -89,7 +93,11 @@ func testQuoteThroughTheUI(t *testing.T, postgres bool) {
 	frameType(t, buyer, "#qf-summary", "Montare una cucina di 4 metri e due pensili.")
 	frameSet(t, buyer, "#qf-start", "2030-05-20")
 	frameClick(t, buyer, "#qf-next")
-	bt.WaitJS(t, buyer, 5*time.Second, "the second step", inFrame(`d.querySelector('fieldset.quote-step:not([hidden]) legend').textContent === 'Scope' && d.getElementById('qf-summary-err').hidden`))
+	bt.WaitJS(t, buyer, 5*time.Second, "the second step", inFrame(`d.querySelector('fieldset.quote-step:not([hidden]) legend').textContent === 'Portata' && d.getElementById('qf-summary-err').hidden`))
+	// A select's options read Italian; their values are the form's own.
+	if got := bt.Eval[string](t, buyer, `(o => o.value + ' = ' + o.textContent)(`+frameDoc+`.querySelector('#qf-size option[value="Medium (up to a week)"]'))`); got != "Medium (up to a week) = Medio (fino a una settimana)" {
+		t.Errorf("the size's option = %q, want its Italian label", got)
+	}
 	frameSet(t, buyer, "#qf-size", "Medium (up to a week)")
 	frameClick(t, buyer, "#qf-on_site")
 	frameClick(t, buyer, "#qf-next")
@@ -109,7 +117,9 @@ func testQuoteThroughTheUI(t *testing.T, postgres bool) {
 		t.Fatal("Giulia has no quote conversation about the furniture assembly")
 	}
 	bt.Do(t, seller, "the request", chromedp.Navigate(s.URL+"/app/c/"+conv), chromedp.WaitVisible(chromedp.CSS(`li.bubble[data-seq="1"]`)))
-	bt.WaitJS(t, seller, 10*time.Second, "the buyer's answers in the context panel", `(c => c.querySelector('[data-answer="summary"]')?.textContent.includes('cucina di 4 metri')
+	// Giulia reads the request in her page's language (English), whatever
+	// Anna read.
+	bt.WaitJS(t, seller, 10*time.Second, "the buyer's answers in the context panel", `(c => c.querySelector('[data-answer="size"]')?.previousElementSibling.textContent === 'Size' && c.querySelector('[data-answer="summary"]')?.textContent.includes('cucina di 4 metri')
 		&& c.querySelector('[data-answer="size"]').textContent === 'Medium (up to a week)' && c.querySelector('[data-answer="on_site"]').textContent === 'Yes'
 		&& c.querySelector('[data-answer="start"]').textContent.includes('2030'))(document.getElementById('context-body'))`)
 	bt.WaitJS(t, seller, 10*time.Second, "the pricing form", `document.getElementById('qp-qty') && document.querySelector('label[for="qp-qty"]').textContent === 'Hours'

@@ -3,6 +3,8 @@ package httpapi
 import (
 	"net/http"
 
+	"golang.org/x/text/language"
+
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/identity"
 	"github.com/parleyhq/parley/internal/quote"
@@ -72,7 +74,7 @@ func productQuoteForm(s *Server, w http.ResponseWriter, r *http.Request, p *iden
 	if err != nil {
 		return err
 	}
-	f, err := svc.ProductForm(r.Context(), p, r.PathValue("id"))
+	f, err := svc.ProductForm(r.Context(), p, r.PathValue("id"), requestLanguages(r))
 	if err != nil {
 		return err
 	}
@@ -89,7 +91,7 @@ func conversationQuote(s *Server, w http.ResponseWriter, r *http.Request, p *ide
 	if err != nil {
 		return err
 	}
-	out, err := svc.ConversationRequest(r.Context(), p, id)
+	out, err := svc.ConversationRequest(r.Context(), p, id, requestLanguages(r))
 	if err != nil {
 		return err
 	}
@@ -189,4 +191,24 @@ func answerQuote(accept bool) func(s *Server, w http.ResponseWriter, r *http.Req
 		encode(w, http.StatusOK, q)
 		return nil
 	}
+}
+
+// LangCookie is the language the web app's pages are shown in (the
+// switcher's choice, or the host's locale for the user at sign-in): a
+// form read from a page is in the page's language.
+const LangCookie = "parley_lang"
+
+// requestLanguages lists the languages a request asks for, best first: the
+// pages' language cookie, then Accept-Language.
+func requestLanguages(r *http.Request) []string {
+	var out []string
+	if c, err := r.Cookie(LangCookie); err == nil && c.Value != "" {
+		out = append(out, c.Value)
+	}
+	if tags, _, err := language.ParseAcceptLanguage(r.Header.Get("Accept-Language")); err == nil {
+		for _, t := range tags {
+			out = append(out, t.String())
+		}
+	}
+	return out
 }

@@ -35,17 +35,26 @@ type Field struct {
 	Help     string   `json:"help,omitempty"`
 	Min      *float64 `json:"min,omitempty"`
 	Max      *float64 `json:"max,omitempty"`
+	// Translations are the host's label, help and option labels per
+	// language (BCP 47 tag); the reader's form carries its language's
+	// strings instead, and OptionLabels beside a select's Options.
+	Translations map[string]FieldTranslation `json:"translations,omitempty"`
+	OptionLabels []string                    `json:"option_labels,omitempty"`
 }
 
 // Step is one page of a form.
 type Step struct {
-	Title  string  `json:"title"`
-	Fields []Field `json:"fields"`
+	Title        string                     `json:"title"`
+	Fields       []Field                    `json:"fields"`
+	Translations map[string]StepTranslation `json:"translations,omitempty"`
 }
 
 // Form is what GET /api/v1/products/{id}/quote-form answers.
 type Form struct {
-	Steps []Step `json:"steps"`
+	// Locale is the language the steps are written in: the reader's when
+	// the form has it, else the form's own.
+	Locale string `json:"locale"`
+	Steps  []Step `json:"steps"`
 	// Pricing is what the seller's pricing form needs: the input's name,
 	// the unit price and the marketplace's parameters.
 	Pricing *Pricing `json:"pricing,omitempty"`
@@ -53,7 +62,9 @@ type Form struct {
 
 // FormInput is a host's PUT of a form.
 type FormInput struct {
-	Steps []Step `json:"steps"`
+	// Locale is the language of the plain strings (default English).
+	Locale string `json:"locale,omitempty"`
+	Steps  []Step `json:"steps"`
 }
 
 var fieldNameRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)

@@ -156,20 +156,20 @@ func TestForms(t *testing.T) {
 			t.Fatalf("PutCategoryForm = %v %v", created, err)
 		}
 		// The subcategory Services/Web inherits the form.
-		form, err := f.svc.ProductForm(ctx, f.buyer, "web-dev")
+		form, err := f.svc.ProductForm(ctx, f.buyer, "web-dev", nil)
 		if err != nil || len(form.Steps) != 1 || len(form.Steps[0].Fields) != 4 || form.Pricing != nil {
 			t.Fatalf("buyer's form = %+v %v, want the services form without pricing", form, err)
 		}
-		if form, _ := f.svc.ProductForm(ctx, f.owner, "web-dev"); form.Pricing == nil || form.Pricing.Input != "hours" || form.Pricing.UnitPrice.Amount != "40.00" {
+		if form, _ := f.svc.ProductForm(ctx, f.owner, "web-dev", nil); form.Pricing == nil || form.Pricing.Input != "hours" || form.Pricing.UnitPrice.Amount != "40.00" {
 			t.Errorf("seller's pricing = %+v, want hours at 40.00", form.Pricing)
 		}
 		// A subcategory's own form wins; a product's own form wins over both.
 		f.svc.PutCategoryForm(ctx, mid, "Services/WEB", quote.FormInput{Steps: []quote.Step{{Title: "Web", Fields: []quote.Field{{Name: "url", Type: quote.FieldText, Label: "Site"}}}}})
-		if form, _ := f.svc.ProductForm(ctx, f.buyer, "web-dev"); form.Steps[0].Title != "Web" {
+		if form, _ := f.svc.ProductForm(ctx, f.buyer, "web-dev", nil); form.Steps[0].Title != "Web" {
 			t.Errorf("form = %+v, want the subcategory's", form)
 		}
 		f.svc.PutProductForm(ctx, mid, "web-dev", services)
-		if form, _ := f.svc.ProductForm(ctx, f.buyer, "web-dev"); form.Steps[0].Title != "Project" {
+		if form, _ := f.svc.ProductForm(ctx, f.buyer, "web-dev", nil); form.Steps[0].Title != "Project" {
 			t.Errorf("form = %+v, want the product's own", form)
 		}
 		if _, err := f.svc.PutProductForm(ctx, mid, "nope", services); parley.ErrorCode(err) != parley.ENotFound {
@@ -208,11 +208,11 @@ func TestForms(t *testing.T) {
 			t.Fatalf("seller's conversations = %d, want 1", len(convs.Items))
 		}
 		id, _ := conversation.ParseID(convs.Items[0].ID)
-		req, err := f.svc.ConversationRequest(ctx, f.owner, id)
+		req, err := f.svc.ConversationRequest(ctx, f.owner, id, nil)
 		if err != nil || req.Answers["cms"] != "WordPress" || req.Answers["hosting"] != true || req.Pricing == nil || req.Product.ID != "web-dev" {
 			t.Errorf("request = %+v %v", req, err)
 		}
-		if _, err := f.svc.ConversationRequest(ctx, f.stranger, id); parley.ErrorCode(err) != parley.ENotFound {
+		if _, err := f.svc.ConversationRequest(ctx, f.stranger, id, nil); parley.ErrorCode(err) != parley.ENotFound {
 			t.Errorf("stranger's request: %v, want not_found", err)
 		}
 	})

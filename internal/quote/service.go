@@ -100,7 +100,16 @@ func (s *Service) PutProductForm(ctx context.Context, marketplaceID int64, produ
 }
 
 func (s *Service) putForm(ctx context.Context, marketplaceID int64, scope, path string, in FormInput) (bool, error) {
-	if errs := validateSteps(in.Steps); len(errs) > 0 {
+	errs := validateSteps(in.Steps)
+	errs = append(errs, validateTranslations(in.Steps)...)
+	locale := DefaultFormLocale
+	if in.Locale != "" {
+		var ok bool
+		if locale, ok = formLocale(in.Locale); !ok {
+			errs = append(errs, parley.FieldError{Field: "locale", Message: "must be a language tag like en or sr-Latn"})
+		}
+	}
+	if len(errs) > 0 {
 		return false, parley.Invalid(errs...)
 	}
 	if in.Steps == nil {
@@ -110,7 +119,7 @@ func (s *Service) putForm(ctx context.Context, marketplaceID int64, scope, path 
 	var created bool
 	err := s.db.Write(ctx, func(tx *store.Tx) error {
 		var err error
-		created, err = store.PutQuoteForm(tx, marketplaceID, scope, path, string(data))
+		created, err = store.PutQuoteForm(tx, marketplaceID, scope, path, store.QuoteForm{Steps: string(data), Locale: locale})
 		return err
 	})
 	return created, err
@@ -135,27 +144,44 @@ func (s *Service) PutSettings(ctx context.Context, marketplaceID int64, in Setti
 }
 
 // stepsFor finds a product's form: its own, else the longest prefix of
-// its category path that has one.
-func stepsFor(q store.Querier, pr parley.Product) ([]Step, error) {
-	steps, err := store.QuoteFormSteps(q, pr.MarketplaceID, store.QuoteFormProduct, pr.ExternalID)
-	if err == nil {
-		return decodeSteps(steps), nil
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return nil, err
-	}
-	for n := len(pr.Category); n > 0; n-- {
-		path := categoryPath(pr.Category[:n])
-		if path == "" {
-			continue
-		}
-		steps, err := store.QuoteFormSteps(q, pr.MarketplaceID, store.QuoteFormCategory, path)
-		if err == nil {
-			return decodeSteps(steps), nil
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return nil, err
+// its category path that has one. It answers the steps with their
+// translations and the language of their plain strings.
+func stepsFor(q store.Querier, pr parley.Product) ([]Step, string, error) {
+	f, err := store.QuoteFormOf(q, pr.MarketplaceID, store.QuoteFormProduct, pr.ExternalID)
+	for n := len(pr.Category); errors.Is(err, store.ErrNotFound) && n > 0; n-- {
+		if path := categoryPath(pr.Category[:n]); path != "" {
+			f, err = store.QuoteFormOf(q, pr.MarketplaceID, store.QuoteFormCategory, path)
 		}
 	}
-	return []Step{}, nil
+	if errors.Is(err, store.ErrNotFound) {
+		return []Step{}, DefaultFormLocale, nil
+	} else if err != nil {
+		return nil, "", err
+	}
+	if f.Locale == "" {
+		f.Locale = DefaultFormLocale
+	}
+	return decodeSteps(f.Steps), f.Locale, nil
+}
+
+// localizedSteps is a product's form in the reader's language: their
+// setting in Parley, else the first of browser (the languages their
+// request names, best first) the form has, else the form's own.
+func localizedSteps(q store.Querier, pr parley.Product, reader parley.User, browser []string) ([]Step, string, error) {
+	steps, own, err := stepsFor(q, pr)
+	if err != nil {
+		return nil, "", err
+	}
+	us, err := store.UserSettingsOf(q, reader.ID)
+	if err != nil {
+		return nil, "", err
+	}
+	wanted := browser
+	if us.Locale != "" {
+		wanted = append([]string{us.Locale}, browser...)
+	}
+	lang := pickLocale(formLocales(steps, own), wanted)
+	return localize(steps, lang), lang, nil
 }
 
 func parameters(q store.Querier, marketplaceID int64) ([]Parameter, store.QuoteSettings, error) {
@@ -171,9 +197,10 @@ func parameters(q store.Querier, marketplaceID int64) ([]Parameter, store.QuoteS
 	return params, st, nil
 }
 
-// ProductForm is the form of a product of the caller's marketplace; the
-// product's seller members and operators also get its pricing.
-func (s *Service) ProductForm(ctx context.Context, p *identity.Principal, product string) (Form, error) {
+// ProductForm is the form of a product of the caller's marketplace in the
+// caller's language (browser: the languages the request names, best first);
+// the product's seller members and operators also get its pricing.
+func (s *Service) ProductForm(ctx context.Context, p *identity.Principal, product string, browser []string) (Form, error) {
 	q := s.db.Reader(ctx)
 	pr, err := store.ProductByExternalID(q, p.Marketplace.ID, product)
 	if errors.Is(err, store.ErrNotFound) {
@@ -181,11 +208,11 @@ func (s *Service) ProductForm(ctx context.Context, p *identity.Principal, produc
 	} else if err != nil {
 		return Form{}, err
 	}
-	steps, err := stepsFor(q, pr)
+	steps, lang, err := localizedSteps(q, pr, p.User, browser)
 	if err != nil {
 		return Form{}, err
 	}
-	f := Form{Steps: steps}
+	f := Form{Locale: lang, Steps: steps}
 	if p.Role(pr.SellerOrgID) != "" || p.User.IsOperator {
 		params, _, err := parameters(q, pr.MarketplaceID)
 		if err != nil {
@@ -203,7 +230,7 @@ func (s *Service) CheckForm(q store.Querier, marketplaceID, productID int64, for
 	if err != nil {
 		return "", err
 	}
-	steps, err := stepsFor(q, pr)
+	steps, _, err := stepsFor(q, pr)
 	if err != nil {
 		return "", err
 	}
@@ -227,6 +254,7 @@ func (s *Service) SaveRequest(tx *store.Tx, conversationID, productID int64, ans
 type Request struct {
 	Conversation string          `json:"conversation"`
 	Product      *RequestProduct `json:"product"`
+	Locale       string          `json:"locale"`
 	Steps        []Step          `json:"steps"`
 	Answers      map[string]any  `json:"answers"`
 	Pricing      *Pricing        `json:"pricing,omitempty"`
@@ -241,15 +269,16 @@ type RequestProduct struct {
 	URL   string       `json:"url,omitempty"`
 }
 
-// ConversationRequest answers the form, the answers and the quotes of a
-// quote conversation to its parties; the seller side gets the pricing.
-func (s *Service) ConversationRequest(ctx context.Context, p *identity.Principal, convID int64) (Request, error) {
+// ConversationRequest answers the form (in the caller's language, as
+// ProductForm), the answers and the quotes of a quote conversation to its
+// parties; the seller side gets the pricing.
+func (s *Service) ConversationRequest(ctx context.Context, p *identity.Principal, convID int64, browser []string) (Request, error) {
 	c, side, err := s.conv.Party(ctx, p, convID)
 	if err != nil {
 		return Request{}, err
 	}
 	q := s.db.Reader(ctx)
-	out := Request{Conversation: conversation.ID(convID), Steps: []Step{}, Answers: map[string]any{}, Quotes: []Quote{}}
+	out := Request{Conversation: conversation.ID(convID), Locale: DefaultFormLocale, Steps: []Step{}, Answers: map[string]any{}, Quotes: []Quote{}}
 	productID := c.ProductID
 	if r, err := store.QuoteRequestFor(q, convID); err == nil {
 		productID = r.ProductID
@@ -263,7 +292,7 @@ func (s *Service) ConversationRequest(ctx context.Context, p *identity.Principal
 			return Request{}, err
 		}
 		out.Product = &RequestProduct{ID: pr.ExternalID, Title: pr.Title, Price: pr.Price, URL: pr.URL}
-		if out.Steps, err = stepsFor(q, pr); err != nil {
+		if out.Steps, out.Locale, err = localizedSteps(q, pr, p.User, browser); err != nil {
 			return Request{}, err
 		}
 		if side == parley.SideSeller || side == parley.SideOperator {

@@ -67,7 +67,7 @@ func (s *Shop) seedQuotes(ctx context.Context) error {
 		for i := range segs {
 			segs[i] = url.PathEscape(segs[i])
 		}
-		if err := s.client.host(ctx, http.MethodPut, "quote-forms/"+strings.Join(segs, "%2F"), map[string]any{"steps": steps}, nil); err != nil {
+		if err := s.client.host(ctx, http.MethodPut, "quote-forms/"+strings.Join(segs, "%2F"), map[string]any{"locale": "en", "steps": translated(steps)}, nil); err != nil {
 			return err
 		}
 	}

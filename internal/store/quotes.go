@@ -10,29 +10,35 @@ const (
 	QuoteFormProduct  = "product"
 )
 
+// QuoteForm is a stored form: its steps JSON (translations included) and
+// the language of its plain strings ("" for forms sent without one).
+type QuoteForm struct {
+	Steps  string
+	Locale string
+}
+
 // PutQuoteForm creates or replaces the form of a scope and path; empty
 // steps JSON ("[]") keeps the row, which hides a parent category's form.
-func PutQuoteForm(tx *Tx, marketplaceID int64, scope, path, steps string) (bool, error) {
+func PutQuoteForm(tx *Tx, marketplaceID int64, scope, path string, f QuoteForm) (bool, error) {
 	now := Micros(tx.Now())
-	res, err := tx.Exec(`UPDATE quote_forms SET steps = ?, updated_at = ? WHERE marketplace_id = ? AND scope = ? AND path = ?`,
-		steps, now, marketplaceID, scope, path)
+	res, err := tx.Exec(`UPDATE quote_forms SET steps = ?, locale = ?, updated_at = ? WHERE marketplace_id = ? AND scope = ? AND path = ?`,
+		f.Steps, f.Locale, now, marketplaceID, scope, path)
 	if err != nil {
 		return false, err
 	}
 	if n, _ := res.RowsAffected(); n > 0 {
 		return false, nil
 	}
-	_, err = tx.Exec(`INSERT INTO quote_forms (marketplace_id, scope, path, steps, updated_at) VALUES (?, ?, ?, ?, ?)`,
-		marketplaceID, scope, path, steps, now)
+	_, err = tx.Exec(`INSERT INTO quote_forms (marketplace_id, scope, path, steps, locale, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		marketplaceID, scope, path, f.Steps, f.Locale, now)
 	return err == nil, mapError(err)
 }
 
-// QuoteFormSteps returns the steps JSON of the first of paths that has a
-// form of the scope, or ErrNotFound.
-func QuoteFormSteps(q Querier, marketplaceID int64, scope string, path string) (string, error) {
-	var steps string
-	err := q.QueryRow(`SELECT steps FROM quote_forms WHERE marketplace_id = ? AND scope = ? AND path = ?`, marketplaceID, scope, path).Scan(&steps)
-	return steps, mapError(err)
+// QuoteFormOf returns the form of a scope and path, or ErrNotFound.
+func QuoteFormOf(q Querier, marketplaceID int64, scope string, path string) (QuoteForm, error) {
+	var f QuoteForm
+	err := q.QueryRow(`SELECT steps, locale FROM quote_forms WHERE marketplace_id = ? AND scope = ? AND path = ?`, marketplaceID, scope, path).Scan(&f.Steps, &f.Locale)
+	return f, mapError(err)
 }
 
 // QuoteSettings is a marketplace's quote configuration.

@@ -9,6 +9,8 @@ import (
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
+
+	"github.com/parleyhq/parley/internal/httpapi"
 )
 
 //go:embed locales/*.json locales/quotes/*.json
@@ -26,7 +28,7 @@ type Language struct {
 }
 
 // LangCookie remembers a signed-out visitor's language choice.
-const LangCookie = "parley_lang"
+const LangCookie = httpapi.LangCookie
 
 // catalog holds the message bundle and, per language, the raw messages the
 // scripts get (with their plural forms).

@@ -18,6 +18,9 @@ export async function api(method, path, body) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = 'Bearer ' + token;
+  // The page's language (the server chose it: setting, cookie, browser),
+  // so that words the API answers, such as a quote form's, match the page.
+  if (document.documentElement.lang) headers['Accept-Language'] = document.documentElement.lang;
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: token ? 'omit' : 'same-origin' });
   if (res.status === 204) return null;
   const data = await res.json().catch(() => null);

@@ -8,6 +8,10 @@ import { h, t } from './i18n.js';
 
 const limits = { text: 1000, textarea: 10000 };
 
+// optionLabel is how a select's option (the answer sent and stored) reads
+// in the form's language: the server's option_labels when it has them.
+export const optionLabel = (f, o) => f.option_labels?.[(f.options || []).indexOf(o)] ?? String(o);
+
 // fieldID is a field's element id; the form's names are [a-z0-9_].
 const fieldID = (name) => 'qf-' + name;
 
@@ -66,7 +70,7 @@ export class QuoteAsk {
         input = h('input', { ...common, type: 'number', inputmode: 'decimal', step: 'any', min: f.min ?? null, max: f.max ?? null });
         break;
       case 'select':
-        input = h('select', common, h('option', { value: '' }, t('quote.choose')), f.options.map((o) => h('option', { value: o }, o)));
+        input = h('select', common, h('option', { value: '' }, t('quote.choose')), f.options.map((o) => h('option', { value: o }, optionLabel(f, o))));
         break;
       case 'date':
         input = h('input', { ...common, type: 'date' });
@@ -217,7 +221,8 @@ export class QuoteAsk {
   }
 }
 
-// quoteForm answers the product's form steps, or none (a plain message).
+// quoteForm answers the product's form steps, or none (a plain message),
+// in the language of the page (the server reads its cookie).
 export async function quoteForm(product) {
   try {
     const f = await api('GET', '/api/v1/products/' + encodeURIComponent(product) + '/quote-form');

@@ -5,6 +5,7 @@
 // the offer" posts it, and an offer on an offered quote is its next
 // version. Quote messages arriving on the socket refresh the current
 // offer's line.
+import { optionLabel } from './quoteform.js';
 import { api } from './api.js';
 import { onFrame } from './live.js';
 import { h, t, page } from './i18n.js';
@@ -18,6 +19,7 @@ function answerText(f, v) {
     const d = new Date(v + 'T00:00:00Z');
     return Number.isNaN(d.getTime()) ? String(v) : d.toLocaleDateString(page.lang, { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
   }
+  if (f.type === 'select') return optionLabel(f, v);
   return String(v);
 }
 
