@@ -107,6 +107,16 @@ func Eval[T any](t *testing.T, ctx context.Context, expr string) T {
 	return v
 }
 
+// ClickLive clicks the first element matching the CSS selector in a part of
+// the page that re-renders live (the conversation list): it waits for the
+// element and clicks it in one step of the page's own, where a
+// protocol-level click can find the node it resolved replaced in between
+// ("Could not find node with given id").
+func ClickLive(t *testing.T, ctx context.Context, what, selector string) {
+	t.Helper()
+	WaitJS(t, ctx, 10*time.Second, what, fmt.Sprintf(`(e => !!e && (e.click(), true))(document.querySelector(%q))`, selector))
+}
+
 // WaitJS polls a JavaScript condition until it is true, failing the test
 // after the timeout with what.
 func WaitJS(t *testing.T, ctx context.Context, timeout time.Duration, what, expr string) {

@@ -158,7 +158,7 @@ func testQuoteThroughTheUI(t *testing.T, postgres bool) {
 
 	// Anna's mailbox: Parley's pages through the shop's "Open my inbox".
 	bt.Do(t, buyer, "the shop", chromedp.Navigate(s.URL+"/shop/"), chromedp.WaitVisible(chromedp.CSS(`form[action="/auth/sso"] button`)))
-	widgetReady(t, buyer)
+	widgetSettled(t, buyer)
 	bt.Do(t, buyer, "open my inbox", chromedp.Click(chromedp.CSS(`form[action="/auth/sso"] button`)), chromedp.WaitVisible(chromedp.CSS("#conv-list")))
 	var link string
 	deadline := time.Now().Add(20 * time.Second)

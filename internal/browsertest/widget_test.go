@@ -66,7 +66,8 @@ func testWidgetOnAHostPage(t *testing.T, postgres bool) {
 
 	signIn(t, seller, s.URL, sellerEmail)
 	bt.WaitJS(t, seller, 10*time.Second, "the widget's conversation at the seller", `[...document.querySelectorAll('#conv-list .name')].some(e => e.textContent.includes('Mira Host'))`)
-	bt.Do(t, seller, "open it", chromedp.Click(chromedp.CSS("#conv-list li a")), chromedp.WaitVisible(chromedp.CSS(`li.bubble[data-seq="1"]`)))
+	bt.ClickLive(t, seller, "open it", "#conv-list li a")
+	bt.Do(t, seller, "the conversation open", chromedp.WaitVisible(chromedp.CSS(`li.bubble[data-seq="1"]`)))
 	bt.WaitJS(t, seller, 10*time.Second, "the product and the host's page in the context panel",
 		`(c => c.includes('Sedia in noce') && c.includes('/products/walnut-chair'))(document.getElementById('context-body').textContent)`)
 	bt.Do(t, seller, "answer", chromedp.SendKeys(chromedp.CSS("#body"), "Sì, anche in nero."), chromedp.Click(chromedp.CSS("#send")))
