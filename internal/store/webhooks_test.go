@@ -43,7 +43,9 @@ func TestWebhookHealth(t *testing.T) {
 		mustWrite(t, db, func(tx *store.Tx) error { return store.RecordWebhookAttempt(tx, id, long) })
 		clk.Add(time.Minute)
 		failedAt := clk.Now()
-		mustWrite(t, db, func(tx *store.Tx) error { return store.RecordWebhookAttempt(tx, id, "endpoint answered 502 Bad Gateway") })
+		mustWrite(t, db, func(tx *store.Tx) error {
+			return store.RecordWebhookAttempt(tx, id, "endpoint answered 502 Bad Gateway")
+		})
 		if h := get(); h.Failing != 2 || !h.LastFailureAt.Equal(failedAt) || h.LastError != "endpoint answered 502 Bad Gateway" || !h.LastSuccessAt.IsZero() {
 			t.Errorf("after two failures = %+v", h)
 		}
