@@ -49,6 +49,8 @@ func TestAccessControl(t *testing.T) {
 		"PUT /api/v1/host/orders/{external_id}":         {path: "/api/v1/host/orders/ORD-77", body: map[string]string{"buyer": "buyer", "seller": "acme", "status": "x"}, want: 401},
 		"POST /api/v1/host/orders/{external_id}/events": {path: "/api/v1/host/orders/ORD-77/events", body: map[string]string{"type": "paid"}, want: 401},
 		"POST /api/v1/host/webhooks":                    {path: "/api/v1/host/webhooks", body: map[string]any{"url": "https://x.example", "events": []string{"*"}}, want: 401},
+		"GET /api/v1/host/webhooks":                     {path: "/api/v1/host/webhooks", want: 401, noData: true},
+		"DELETE /api/v1/host/webhooks/{id}":             {path: "/api/v1/host/webhooks/1", want: 401},
 		"POST /api/v1/conversations":                    {path: "/api/v1/conversations", body: map[string]any{"kind": "ticket", "order": "ORD-77", "message": msg("x-1", "mine?")}, want: 404},
 		"GET /api/v1/conversations":                     {path: "/api/v1/conversations?q=drill", want: 200, noData: true},
 		"GET /api/v1/conversations/marketplaces":        {path: "/api/v1/conversations/marketplaces", want: 200, noData: true},

@@ -140,6 +140,7 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	a.Catalog = catalog.NewService(db)
 	a.Conversations = conversation.NewService(db, a.Bus, hooks{notifier, a.Push}, attachmentStore{})
 	webhooks := webhook.New(db, a.Runner.Queue())
+	webhooks.Log = a.Log
 	webhooks.Register(a.Runner)
 	a.Conversations.Events = webhooks
 	if a.Quotes, err = quote.New(ctx, db, a.Conversations, webhooks, a.Runner.Queue(), quote.Options{Mailer: a.Mailer, From: cfg.MailFrom,

@@ -50,7 +50,8 @@ func event(id, typ string, data any) []byte {
 // and keeps the secret; signed quote.accepted and order.proposed deliveries
 // act (cart line, order pushed back to Parley), tampered and stale ones are
 // refused, a repeated event id is done once; a restart on the same data
-// pushes nothing twice.
+// pushes nothing twice, and the shop's new registration replaces the old
+// one (removed through the host API).
 func TestDemoWebhookAndRestart(t *testing.T) {
 	eachDemoDB(t, func(t *testing.T, d *demoEnv) {
 		hook := shopState(t, d.dir)["webhook"].(map[string]any)
@@ -125,6 +126,12 @@ func TestDemoWebhookAndRestart(t *testing.T) {
 			t.Errorf("webhook after a restart on another port = %v, want a new registration", hook2)
 		}
 		secret = hook2["secret"].(string)
+		// The old registration is gone: its deliveries were signed with the
+		// old secret and would only fail.
+		regs := d2.must(200, "GET", "/api/v1/host/webhooks", d2.app.Config.HostAPIKey, nil)["items"].([]any)
+		if len(regs) != 1 || regs[0].(map[string]any)["id"] != hook2["id"] || regs[0].(map[string]any)["url"] != hook2["url"] {
+			t.Errorf("registrations after a restart = %v, want only %v", regs, hook2["id"])
+		}
 		q := d2.app.DB.Reader(context.Background())
 		for id, want := range map[string]int{"ORD-1001": 4, "ORD-1002": 2} {
 			o, _ := store.OrderByExternalID(q, d2.app.Marketplace.ID, id)

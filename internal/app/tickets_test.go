@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -145,13 +146,15 @@ func TestReturnProposal(t *testing.T) {
 		}
 
 		// A new proposal, accepted without a body.
+		// (Deliveries run in parallel: the proposal's arrives before the
+		// answer is given.)
 		m2 := e.must(201, "POST", path, w.owner, map[string]any{"note": "Then at our cost."})
+		if ev := nextReturnEvent(t, hooks, secret); ev.Type != "return.proposed" || ev.Data.Note != "Then at our cost." {
+			t.Errorf("second return.proposed = %+v", ev)
+		}
 		acc := e.must(200, "POST", path+"/accept", w.buyer, nil)
 		if acc["state"] != "accepted" || acc["id"] == proposal || acc["message"] != m2["id"] {
 			t.Errorf("accepted = %v", acc)
-		}
-		if ev := nextReturnEvent(t, hooks, secret); ev.Type != "return.proposed" || ev.Data.Note != "Then at our cost." {
-			t.Errorf("second return.proposed = %+v", ev)
 		}
 		if ev := nextReturnEvent(t, hooks, secret); ev.Type != "return.accepted" || ev.Data.ID != acc["id"] || ev.Data.Order != "ORD-77" {
 			t.Errorf("return.accepted = %+v", ev)
@@ -183,16 +186,24 @@ func TestReturnProposal(t *testing.T) {
 			t.Errorf("system events = %s", got)
 		}
 
-		// Completing the ticket: a system message says who; then a closed
-		// ticket takes no proposal and no answer.
-		e.must(201, "POST", path, w.owner, map[string]any{"note": "One more thing"})
+		// Completing the ticket: a system message says who, another that
+		// the proposal still waiting is withdrawn; then a closed ticket
+		// takes no proposal and no answer.
+		open := e.must(201, "POST", path, w.owner, map[string]any{"note": "One more thing"})["data"].(map[string]any)["return_proposal"]
 		c := e.must(200, "PATCH", "/api/v1/conversations/"+ticket, w.owner, map[string]any{"status": "closed"})
 		if c["closed_reason"] != "completed" {
 			t.Errorf("completed ticket = %v", c)
 		}
-		last := c["last_message"].(map[string]any)
-		if d, _ := last["data"].(map[string]any); last["kind"] != "system" || d["event"] != "ticket.completed" || d["by"] != "Owner" {
-			t.Errorf("completion message = %v", last)
+		items := e.must(200, "GET", "/api/v1/conversations/"+ticket+"/messages?after="+strconv.FormatInt(num(c["last_seq"])-2, 10), w.buyer, nil)["items"].([]any)
+		if len(items) != 2 {
+			t.Fatalf("last messages = %v", items)
+		}
+		done, withdrawn := items[0].(map[string]any), items[1].(map[string]any)
+		if d, _ := done["data"].(map[string]any); done["kind"] != "system" || d["event"] != "ticket.completed" || d["by"] != "Owner" {
+			t.Errorf("completion message = %v", done)
+		}
+		if d, _ := withdrawn["data"].(map[string]any); withdrawn["kind"] != "system" || d["event"] != "return.withdrawn" || d["state"] != "withdrawn" || d["return_proposal"] != open {
+			t.Errorf("withdrawal message = %v", withdrawn)
 		}
 		if r := e.call("POST", path, w.owner, map[string]any{"note": "later"}); r.Status != 409 {
 			t.Errorf("proposal in a closed ticket = %d %s, want 409", r.Status, r.Body)

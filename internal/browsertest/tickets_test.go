@@ -37,8 +37,9 @@ func speakItalian(t *testing.T, ctx context.Context, base string) {
 // (seller) starts a return through its confirmation dialog; Anna sees the
 // proposal as a card in her buyer area and accepts it; both pages follow
 // live, in Italian; the demo shop's order page shows the return started
-// (the shop got the signed return.accepted webhook). Then Giulia completes
-// the ticket: Anna's composer goes, and the reason shows.
+// (the shop got the signed return.accepted webhook). Then Giulia proposes
+// another return and completes the ticket before Anna answers: Anna's
+// composer goes, the reason shows, and the second card says withdrawn.
 func TestTicketReturnInTheBrowser(t *testing.T) {
 	eachDB(t, testTicketReturnInTheBrowser)
 }
@@ -107,7 +108,13 @@ func testTicketReturnInTheBrowser(t *testing.T, postgres bool) {
 		t.Errorf("the shop's return section = %q", got)
 	}
 
-	// Giulia completes the ticket behind its confirmation.
+	// Giulia proposes a second return, then completes the ticket behind
+	// its confirmation before Anna answers: the proposal is withdrawn.
+	bt.Do(t, seller, "propose a second return", chromedp.Click(chromedp.CSS("#ticket-return")), chromedp.WaitVisible(chromedp.CSS("#return-note")),
+		chromedp.SendKeys(chromedp.CSS("#return-note"), "Controlliamo anche le gambe."), chromedp.Click(chromedp.CSS("#return-dialog-confirm")))
+	bt.WaitJS(t, buyer, 10*time.Second, "the second card waiting for Anna",
+		`(cs => cs.length === 2 && cs[1].dataset.state === 'proposed' && cs[1].querySelector('[data-answer="accept"]'))(document.querySelectorAll('.return-card'))`)
+	bt.WaitJS(t, seller, 5*time.Second, "the dialog closed", `!document.getElementById('return-dialog').open`)
 	bt.Do(t, seller, "complete", chromedp.Click(chromedp.CSS("#ticket-complete")), chromedp.WaitVisible(chromedp.CSS("#complete-dialog-confirm")),
 		chromedp.Click(chromedp.CSS("#complete-dialog-confirm")))
 	bt.WaitJS(t, buyer, 10*time.Second, "Anna's composer gone and the reason shown",
@@ -116,6 +123,12 @@ func testTicketReturnInTheBrowser(t *testing.T, postgres bool) {
 		`[...document.querySelectorAll('li.bubble.system .text')].some(e => e.textContent === 'Giulia Rossi ha completato la conversazione.')`)
 	bt.WaitJS(t, buyer, 5*time.Second, "the list's badge says completed",
 		fmt.Sprintf(`[...document.querySelectorAll('a[data-conversation="%s"] .badge')].some(e => e.textContent === 'Completata')`, conv))
+	for name, c := range map[string]context.Context{"Anna": buyer, "Giulia": seller} {
+		bt.WaitJS(t, c, 10*time.Second, "the second card withdrawn, the first still accepted, at "+name,
+			`(cs => cs.length === 2 && cs[0].dataset.state === 'accepted' && cs[1].dataset.state === 'withdrawn' && !cs[1].querySelector('button') &&
+			  cs[1].textContent.includes('Ritirato: il ticket è chiuso'))(document.querySelectorAll('.return-card')) &&
+			 [...document.querySelectorAll('li.bubble.system .text')].some(e => e.textContent === 'Il reso per verifica è stato ritirato: il ticket è chiuso.')`)
+	}
 	bt.WaitJS(t, seller, 10*time.Second, "Giulia's ticket buttons gone", `document.getElementById('ticket-complete').hidden && document.getElementById('ticket-return').hidden && document.getElementById('composer').hidden`)
 }
 

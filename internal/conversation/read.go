@@ -172,6 +172,9 @@ func (s *Service) Update(ctx context.Context, p *identity.Principal, convID int6
 				if _, _, err := s.systemMessageData(tx, c.ID, systemNote, systemData{Event: EventTicketCompleted, By: p.User.Name}); err != nil {
 					return err
 				}
+				if err := s.ticketClosed(tx, c, ClosedCompleted, &parley.Ref{ID: p.User.ExternalID, Name: p.User.Name}, 0); err != nil {
+					return err
+				}
 			}
 		}
 		if in.Unread != nil {

@@ -161,6 +161,9 @@ func (t *TicketCloser) close(ctx context.Context, convID int64, period time.Dura
 		if _, _, err := t.s.systemMessageData(tx, convID, body, systemData{Event: EventTicketAutoClosed, AfterSeconds: int64(period / time.Second)}); err != nil {
 			return err
 		}
+		if err := t.s.ticketClosed(tx, c, ClosedAuto, nil, period); err != nil {
+			return err
+		}
 		if t.mail != nil {
 			if err := t.mail.TicketAutoClosed(tx, c, period); err != nil {
 				return err

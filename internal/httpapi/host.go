@@ -68,3 +68,24 @@ func hostWebhook(s *Server, w http.ResponseWriter, r *http.Request, p *identity.
 	encode(w, http.StatusCreated, hook)
 	return nil
 }
+
+// hostWebhooks lists the host's webhook endpoints with their delivery
+// health (a short list: no paging).
+func hostWebhooks(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
+	items, err := s.Catalog.Webhooks(r.Context(), p.Marketplace.ID)
+	if err != nil {
+		return err
+	}
+	encode(w, http.StatusOK, map[string]any{"items": items, "next_cursor": ""})
+	return nil
+}
+
+// deleteHostWebhook removes one of the host's webhook endpoints and the
+// deliveries to it still waiting.
+func deleteHostWebhook(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
+	if err := s.Catalog.RemoveWebhook(r.Context(), p.Marketplace.ID, r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

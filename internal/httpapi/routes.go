@@ -22,6 +22,8 @@ func Routes() []Route {
 		{http.MethodPut, "/api/v1/host/orders/{external_id}", Host, hostOrder},
 		{http.MethodPost, "/api/v1/host/orders/{external_id}/events", Host, hostOrderEvent},
 		{http.MethodPost, "/api/v1/host/webhooks", Host, hostWebhook},
+		{http.MethodGet, "/api/v1/host/webhooks", Host, hostWebhooks},
+		{http.MethodDelete, "/api/v1/host/webhooks/{id}", Host, deleteHostWebhook},
 		{http.MethodPut, "/api/v1/host/quote-forms/{category}", Host, hostQuoteForm},
 		{http.MethodPut, "/api/v1/host/products/{external_id}/quote-form", Host, hostProductQuoteForm},
 		{http.MethodPut, "/api/v1/host/quote-settings", Host, hostQuoteSettings},

@@ -102,10 +102,14 @@ func (s *Shop) seed(ctx context.Context) error {
 func (s *Shop) registerWebhook(ctx context.Context) error {
 	hookURL := s.client.base + "/shop/webhooks/parley"
 	var have bool
+	var old webhookReg
 	// A shop that now subscribes to other events than it registered
 	// (return.accepted came later) registers again, as at a new address.
 	s.state.view(func(st *state) {
 		have = st.Webhook != nil && st.Webhook.URL == hookURL && slices.Equal(st.Webhook.Events, webhookEvents)
+		if st.Webhook != nil {
+			old = *st.Webhook
+		}
 	})
 	if have {
 		return nil
@@ -115,7 +119,11 @@ func (s *Shop) registerWebhook(ctx context.Context) error {
 		return err
 	}
 	reg.URL, reg.Events = hookURL, webhookEvents
-	return s.state.update(func(st *state) error { st.Webhook = &reg; return nil })
+	if err := s.state.update(func(st *state) error { st.Webhook = &reg; return nil }); err != nil {
+		return err
+	}
+	s.removeOldWebhooks(ctx, reg, old)
+	return nil
 }
 
 // syncOrders pushes every order whose latest state Parley may not have:

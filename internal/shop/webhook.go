@@ -1,6 +1,7 @@
 package shop
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -9,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -254,6 +256,40 @@ func (s *Shop) onOrderProposed(r *http.Request, data json.RawMessage) (map[strin
 		s.log.Warn("shop: pushing a proposed order", "order", id, "err", err)
 	}
 	return map[string]any{"order": id}, nil
+}
+
+// removeOldWebhooks removes, once the shop has registered reg, what its
+// earlier registrations left with Parley: the one it replaced (old, at
+// another address or for other events) and any other at reg's address (a
+// shop whose state was lost). Their deliveries are signed with secrets the
+// shop no longer keeps, so they would only fail. A failure here is logged:
+// the new registration works either way.
+func (s *Shop) removeOldWebhooks(ctx context.Context, reg, old webhookReg) {
+	var list struct {
+		Items []struct {
+			ID  string `json:"id"`
+			URL string `json:"url"`
+		} `json:"items"`
+	}
+	if err := s.client.host(ctx, http.MethodGet, "webhooks", nil, &list); err != nil {
+		s.log.Warn("shop: listing its webhooks", "err", err)
+		return
+	}
+	for _, h := range list.Items {
+		if h.ID == reg.ID || (h.ID != old.ID && h.URL != reg.URL) {
+			continue
+		}
+		err := s.client.host(ctx, http.MethodDelete, "webhooks/"+url.PathEscape(h.ID), nil, nil)
+		var apiErr *apiError
+		if errors.As(err, &apiErr) && apiErr.Status == http.StatusNotFound {
+			err = nil // gone already
+		}
+		if err != nil {
+			s.log.Warn("shop: removing its old webhook", "webhook", h.ID, "url", h.URL, "err", err)
+			continue
+		}
+		s.log.Info("shop: removed its old webhook", "webhook", h.ID, "url", h.URL)
+	}
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -273,4 +274,31 @@ func NextJobAt(q Querier) (at time.Time, ok bool, err error) {
 		return time.Time{}, false, nil
 	}
 	return FromMicros(us.Int64), true, nil
+}
+
+// DeleteQueuedJobs deletes a marketplace's queued jobs of a kind whose JSON
+// payload has field (a top-level key, letters, digits and _) equal to the
+// number value, and returns how many it deleted: the jobs of something that
+// is gone (a removed webhook's pending deliveries). Running jobs are left
+// to finish; their handler finds the thing gone.
+func DeleteQueuedJobs(tx *Tx, marketplaceID int64, kind, field string, value int64) (int64, error) {
+	ok := field != ""
+	for _, r := range field {
+		ok = ok && (r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	}
+	if !ok {
+		return 0, fmt.Errorf("store: bad payload field %q", field)
+	}
+	// The payload is TEXT on both dialects; each reads JSON its own way.
+	match := `json_extract(payload, '$.` + field + `') = ?`
+	var arg any = value
+	if tx.dialect() == Postgres {
+		match = `(payload::jsonb -> '` + field + `') = CAST(? AS jsonb)`
+		arg = strconv.FormatInt(value, 10)
+	}
+	res, err := tx.Exec(`DELETE FROM jobs WHERE marketplace_id = ? AND state = 'queued' AND kind = ? AND `+match, marketplaceID, kind, arg)
+	if err != nil {
+		return 0, mapError(err)
+	}
+	return res.RowsAffected()
 }

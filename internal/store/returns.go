@@ -9,6 +9,9 @@ const (
 	ReturnProposed = "proposed"
 	ReturnAccepted = "accepted"
 	ReturnDeclined = "declined"
+	// ReturnWithdrawn: the ticket closed while the proposal waited for an
+	// answer.
+	ReturnWithdrawn = "withdrawn"
 )
 
 // ReturnProposal is a return for inspection that a seller proposed in a
@@ -96,4 +99,19 @@ func AnswerReturnProposal(tx *Tx, id int64, state string, by int64, note string)
 	}
 	n, err := res.RowsAffected()
 	return n > 0, err
+}
+
+// WithdrawReturnProposal withdraws a conversation's proposal that waits for
+// an answer (its ticket closed) and returns it; ErrNotFound when none
+// waits.
+func WithdrawReturnProposal(tx *Tx, convID int64) (ReturnProposal, error) {
+	r, err := OpenReturnProposal(tx, convID)
+	if err != nil {
+		return ReturnProposal{}, err
+	}
+	if _, err := tx.Exec(`UPDATE return_proposals SET state = 'withdrawn', answered_at = ? WHERE id = ? AND state = 'proposed'`,
+		Micros(tx.Now()), r.ID); err != nil {
+		return ReturnProposal{}, mapError(err)
+	}
+	return ReturnProposalByID(tx, r.ID)
 }

@@ -10,5 +10,10 @@
 //	Parley-Event-Id: <stable across retries>
 //
 // Any answer but 2xx is retried by the outbox with backoff; the job list of
-// the operator endpoints (/api/v1/admin/jobs) is the delivery log.
+// the operator endpoints (/api/v1/admin/jobs) is the delivery log. Each
+// attempt's outcome is also kept on the endpoint (last success, last
+// failure and its error, failures in a row), which the host reads in
+// GET /api/v1/host/webhooks. Removing an endpoint drops its deliveries
+// still waiting (DropDeliveries, in the removal's transaction); a delivery
+// whose endpoint is gone ends without a request.
 package webhook

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
@@ -27,11 +28,22 @@ type Dispatcher struct {
 	db     *store.DB
 	queue  *outbox.Queue
 	client *http.Client
+	// Log receives what cannot go elsewhere (a delivery's health not
+	// recorded); slog.Default when nil.
+	Log *slog.Logger
 }
 
 // New returns a dispatcher; Register its handler on the runner.
 func New(db *store.DB, queue *outbox.Queue) *Dispatcher {
 	return &Dispatcher{db: db, queue: queue, client: &http.Client{Timeout: 15 * time.Second}}
+}
+
+// DropDeliveries deletes, in tx, the deliveries to an endpoint that wait
+// for their first try or a retry: the endpoint is being removed, and they
+// would never succeed (its secret goes with it). A delivery running now
+// finishes; its retry, if any, finds the endpoint gone and ends.
+func DropDeliveries(tx *store.Tx, marketplaceID, webhookID int64) (int64, error) {
+	return store.DeleteQueuedJobs(tx, marketplaceID, KindDeliver, "webhook", webhookID)
 }
 
 // Register installs the delivery handler.
@@ -93,6 +105,8 @@ func Sign(secret string, t time.Time, body []byte) string {
 	return "t=" + ts + ",v1=" + hex.EncodeToString(mac.Sum(nil))
 }
 
+// deliver is the job: one attempt to deliver one event, whose outcome is
+// also kept on the endpoint (its delivery health, GET /api/v1/host/webhooks).
 func (d *Dispatcher) deliver(ctx context.Context, payload []byte) error {
 	var j job
 	if err := json.Unmarshal(payload, &j); err != nil {
@@ -116,14 +130,42 @@ func (d *Dispatcher) deliver(ctx context.Context, payload []byte) error {
 	req.Header.Set("User-Agent", "Parley-Webhook/1")
 	req.Header.Set("Parley-Event-Id", j.Event.ID)
 	req.Header.Set("Parley-Signature", Sign(h.Secret, time.Now(), body))
-	res, err := d.client.Do(req)
+	err = d.post(req)
+	d.record(ctx, h.ID, err)
 	if err != nil {
 		return fmt.Errorf("webhook %d %s: %w", h.ID, j.Event.Type, err)
+	}
+	return nil
+}
+
+// post sends one delivery; any answer but 2xx is an error.
+func (d *Dispatcher) post(req *http.Request) error {
+	res, err := d.client.Do(req)
+	if err != nil {
+		return err
 	}
 	defer res.Body.Close()
 	io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
 	if res.StatusCode < 200 || res.StatusCode > 299 {
-		return fmt.Errorf("webhook %d %s: endpoint answered %s", h.ID, j.Event.Type, res.Status)
+		return fmt.Errorf("endpoint answered %s", res.Status)
 	}
 	return nil
+}
+
+// record keeps an attempt's outcome on the endpoint. It is best effort: a
+// delivery that succeeded is not sent again because its health could not
+// be written.
+func (d *Dispatcher) record(ctx context.Context, webhookID int64, outcome error) {
+	text := ""
+	if outcome != nil {
+		text = outcome.Error()
+	}
+	err := d.db.Write(ctx, func(tx *store.Tx) error { return store.RecordWebhookAttempt(tx, webhookID, text) })
+	if err != nil {
+		log := d.Log
+		if log == nil {
+			log = slog.Default()
+		}
+		log.Warn("record webhook delivery health", "webhook", webhookID, "err", err)
+	}
 }

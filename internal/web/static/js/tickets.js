@@ -39,6 +39,7 @@ export function messageText(m) {
       case 'ticket.autoclosed': return t('sys_autoclosed', { Period: periodLabel(d.after_seconds || 0) });
       case 'return.accepted': return t('sys_return_accepted', { Name: d.by || '' }) + note;
       case 'return.declined': return t('sys_return_declined', { Name: d.by || '' }) + note;
+      case 'return.withdrawn': return t('sys_return_withdrawn');
     }
   }
   return m.body;
@@ -51,7 +52,8 @@ export function previewText(m) {
 }
 
 // returnState is a proposal's state after the messages of the thread: the
-// system messages that answer it name it.
+// system messages that answer it (or withdraw it when the ticket closes)
+// name it.
 export function returnState(msgs, id) {
   let state = 'proposed';
   for (const m of msgs) {
