@@ -100,29 +100,22 @@ func conversationQuote(s *Server, w http.ResponseWriter, r *http.Request, p *ide
 }
 
 func offerQuote(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
-	svc, err := s.quotes()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id", "conversation")
-	if err != nil {
-		return err
-	}
-	var in quote.OfferInput
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	q, err := svc.Offer(r.Context(), p, id, in)
-	if err != nil {
-		return err
-	}
-	encode(w, http.StatusCreated, q)
-	return nil
+	return withOffer(s, w, r, http.StatusCreated, func(svc *quote.Service, id int64, in quote.OfferInput) (any, error) {
+		return svc.Offer(r.Context(), p, id, in)
+	})
 }
 
 // previewQuote prices an offer as offerQuote would, storing nothing: the
 // pricing form's live total.
 func previewQuote(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
+	return withOffer(s, w, r, http.StatusOK, func(svc *quote.Service, id int64, in quote.OfferInput) (any, error) {
+		return svc.PreviewOffer(r.Context(), p, id, in)
+	})
+}
+
+// withOffer decodes an offer on the conversation in the path and answers
+// what f makes of it, with status.
+func withOffer(s *Server, w http.ResponseWriter, r *http.Request, status int, f func(*quote.Service, int64, quote.OfferInput) (any, error)) error {
 	svc, err := s.quotes()
 	if err != nil {
 		return err
@@ -135,11 +128,11 @@ func previewQuote(s *Server, w http.ResponseWriter, r *http.Request, p *identity
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	pv, err := svc.PreviewOffer(r.Context(), p, id, in)
+	out, err := f(svc, id, in)
 	if err != nil {
 		return err
 	}
-	encode(w, http.StatusOK, pv)
+	encode(w, status, out)
 	return nil
 }
 
