@@ -1,12 +1,10 @@
 package app_test
 
 import (
-	"encoding/json"
 	"testing"
 	"time"
 
 	"github.com/parleyhq/parley/internal/app"
-	"github.com/parleyhq/parley/internal/shop"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/store/storetest"
 )
@@ -46,22 +44,11 @@ func closedEvents(t *testing.T, got chan delivery, secret string, n int) map[str
 	return out
 }
 
+func (e closedEvent) eventID() string { return e.ID }
+
 func nextClosedEvent(t *testing.T, got chan delivery, secret string) closedEvent {
 	t.Helper()
-	select {
-	case d := <-got:
-		if err := shop.VerifySignature(secret, d.header.Get("Parley-Signature"), d.body, time.Now()); err != nil {
-			t.Errorf("signature: %v", err)
-		}
-		var ev closedEvent
-		if err := json.Unmarshal(d.body, &ev); err != nil {
-			t.Fatal(err)
-		}
-		return ev
-	case <-time.After(10 * time.Second):
-		t.Fatal("no webhook within 10s")
-	}
-	return closedEvent{}
+	return nextDelivery[closedEvent](t, got, secret)
 }
 
 // TestTicketClosedCompleted: completing a ticket whose return proposal

@@ -54,27 +54,33 @@ type returnEvent struct {
 	} `json:"data"`
 }
 
-// next verifies the next delivery's signature (as the demo shop does) and
-// decodes it.
-func nextReturnEvent(t *testing.T, got chan delivery, secret string) returnEvent {
+// nextDelivery verifies the next webhook delivery's signature (as the
+// demo shop does) and its event id header, and decodes it as T.
+func nextDelivery[T interface{ eventID() string }](t *testing.T, got chan delivery, secret string) T {
 	t.Helper()
+	var ev T
 	select {
 	case d := <-got:
 		if err := shop.VerifySignature(secret, d.header.Get("Parley-Signature"), d.body, time.Now()); err != nil {
 			t.Errorf("signature %q: %v", d.header.Get("Parley-Signature"), err)
 		}
-		var ev returnEvent
 		if err := json.Unmarshal(d.body, &ev); err != nil {
 			t.Fatal(err)
 		}
-		if d.header.Get("Parley-Event-Id") != ev.ID || ev.ID == "" {
-			t.Errorf("Parley-Event-Id %q, event id %q", d.header.Get("Parley-Event-Id"), ev.ID)
+		if d.header.Get("Parley-Event-Id") != ev.eventID() || ev.eventID() == "" {
+			t.Errorf("Parley-Event-Id %q, event id %q", d.header.Get("Parley-Event-Id"), ev.eventID())
 		}
-		return ev
 	case <-time.After(10 * time.Second):
 		t.Fatal("no webhook within 10s")
 	}
-	return returnEvent{}
+	return ev
+}
+
+func (e returnEvent) eventID() string { return e.ID }
+
+func nextReturnEvent(t *testing.T, got chan delivery, secret string) returnEvent {
+	t.Helper()
+	return nextDelivery[returnEvent](t, got, secret)
 }
 
 // TestReturnProposal: a seller proposes a return for inspection in a
