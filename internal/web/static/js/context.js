@@ -1,9 +1,11 @@
-// The context panel beside a conversation: the product card, the order
+// The context panel beside a conversation: the product card, (buyer side,
+// a chat about a product with a quote form) "Ask for a quote", the order
 // with its items and events timeline, the other party, and (seller side)
 // the form that proposes an order from the chat.
 import { api, clientID } from './api.js';
 import { page, t, h } from './i18n.js';
 import { quotePanel } from './quotepanel.js';
+import { QuoteAsk, quoteForm } from './quoteform.js';
 
 // orderWord translates the usual order statuses and events; others show as
 // the host sent them.
@@ -22,6 +24,7 @@ export class Context {
     if (c.context.product) {
       try { product = await api('GET', '/api/v1/products/' + encodeURIComponent(c.context.product)); parts.push(this.product(product)); } catch { /* gone */ }
     }
+    if (product && c.kind === 'chat' && c.my_side === 'buyer' && !c.blocked) parts.push(this.askQuote(product));
     if (c.context.order) {
       try { parts.push(this.order(await api('GET', '/api/v1/orders/' + encodeURIComponent(c.context.order)))); } catch { /* not visible */ }
     }
@@ -41,6 +44,45 @@ export class Context {
         h('dt', {}, t('code')), h('dd', {}, p.code || '—'),
         h('dt', {}, t('price')), h('dd', {}, `${p.price.amount} ${p.price.currency}${p.price.unit ? ' / ' + p.price.unit : ''}`),
         p.category?.length ? [h('dt', {}, t('category')), h('dd', {}, p.category.join(' › '))] : null));
+  }
+
+  // askQuote is "Ask for a quote" on the chat's product: hidden unless the
+  // product has a quote form; its steps (the widget's, quoteform.js) open
+  // in the panel and the started quote conversation opens in its place.
+  // An open quote request about the product is linked instead of a second.
+  askQuote(p) {
+    const c = this.conv;
+    const sec = h('section', { class: 'quote-ask-panel', 'aria-labelledby': 'qask-h', hidden: true });
+    const head = h('h3', { id: 'qask-h' }, t('quote.ask_heading'));
+    const intro = () => {
+      const button = h('button', { type: 'button', class: 'primary', id: 'ask-quote' }, t('new_quote'));
+      const holder = h('div');
+      button.addEventListener('click', () => {
+        sec.replaceChildren(head, holder);
+        new QuoteAsk(holder, steps, {
+          product: p.id, page_url: c.context.page_url || '',
+          onStarted: (started) => { location.href = '/app/c/' + encodeURIComponent(started.id); },
+          onCancel: () => { intro(); document.getElementById('ask-quote').focus(); },
+        });
+        holder.querySelector('fieldset:not([hidden]) input, fieldset:not([hidden]) select, fieldset:not([hidden]) textarea')?.focus();
+      });
+      sec.replaceChildren(head, h('p', { class: 'muted' }, t('quote.ask_intro')), button);
+    };
+    let steps = [];
+    Promise.all([
+      quoteForm(p.id),
+      api('GET', '/api/v1/conversations?kind=quote&limit=50').then((r) => r.items, () => []),
+    ]).then(([s, quotes]) => {
+      // data-form tells what the panel found (scripts and tests read it).
+      sec.dataset.form = s.length ? 'yes' : 'no';
+      if (s.length === 0) return;
+      steps = s;
+      const open = quotes.find((q) => q.status !== 'closed' && q.my_side === 'buyer' && q.context.product === p.id);
+      if (open) sec.replaceChildren(head, h('p', {}, h('a', { href: '/app/c/' + encodeURIComponent(open.id), id: 'open-quote' }, t('quote.open_request'))));
+      else intro();
+      sec.hidden = false;
+    });
+    return sec;
   }
 
   order(o) {

@@ -48,8 +48,11 @@ export class QuoteAsk {
         h('label', { for: 'qf-files', class: 'button small attach' }, t('quote.attach')), file)));
     this.back = h('button', { type: 'button', class: 'small', onclick: () => this.show(this.at - 1) }, t('quote.back'));
     this.next = h('button', { type: 'submit', class: 'primary', id: 'qf-next' });
+    // Where the form shows beside other things (the buyer area's context
+    // panel), it can be put away; the widget has its own way back.
+    const cancel = this.opts.onCancel ? h('button', { type: 'button', class: 'small', id: 'qf-cancel', onclick: () => this.opts.onCancel() }, t('cancel')) : null;
     this.form = h('form', { class: 'quote-ask', novalidate: true },
-      this.progress, this.status, this.sets, h('p', { class: 'row quote-nav' }, this.back, this.next));
+      this.progress, this.status, this.sets, h('p', { class: 'row quote-nav' }, cancel, this.back, this.next));
     this.form.addEventListener('submit', (e) => { e.preventDefault(); this.advance(); });
     this.root.replaceChildren(this.form);
     this.show(0);
