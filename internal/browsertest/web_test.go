@@ -328,4 +328,23 @@ func testPagesAccessibleAndValid(t *testing.T, postgres bool) {
 		t.Errorf("the phone page is %dpx wide, want no horizontal scroll (390)", w)
 	}
 	screenshot(t, buyer, "phone-conversation")
+
+	// A tablet's width: the list alone beside the placeholder; with a
+	// conversation open, the conversation and its details (the order), and
+	// "←" back to the list.
+	bt.Do(t, buyer, "tablet", chromedp.EmulateViewport(900, 1000),
+		chromedp.Navigate(s.URL+"/app/"), chromedp.WaitVisible(chromedp.CSS("#conv-list li")))
+	if !bt.Eval[bool](t, buyer, `getComputedStyle(document.querySelector('.list-pane')).display !== 'none' && getComputedStyle(document.getElementById('conv-pane')).display !== 'none'`) {
+		t.Error("on a tablet the inbox does not show the list beside the conversation pane")
+	}
+	bt.Do(t, buyer, "tablet conversation", chromedp.Navigate(s.URL+"/app/c/"+ticket), chromedp.WaitVisible(chromedp.CSS(`li.bubble[data-seq="1"]`)))
+	bt.WaitJS(t, buyer, 10*time.Second, "the ticket's order in the details pane beside the conversation", `(c => getComputedStyle(c).display !== 'none'
+		&& c.getBoundingClientRect().left >= document.getElementById('conv-pane').getBoundingClientRect().right - 1
+		&& c.textContent.includes('ORD-1001'))(document.getElementById('context'))`)
+	if !bt.Eval[bool](t, buyer, `getComputedStyle(document.querySelector('.list-pane')).display === 'none' && getComputedStyle(document.querySelector('.back')).display !== 'none'`) {
+		t.Error("on a tablet an open conversation keeps the list beside it, or has no way back to it")
+	}
+	if w := bt.Eval[int](t, buyer, `document.documentElement.scrollWidth`); w > 900 {
+		t.Errorf("the tablet page is %dpx wide, want no horizontal scroll (900)", w)
+	}
 }
