@@ -86,7 +86,7 @@ func proposalData(id, conversation, state string, extra map[string]any) map[stri
 	d := map[string]any{"id": id, "conversation": conversation, "message": "40", "order": "ORD-1001",
 		"buyer": "local:anna@demo.parley", "seller": "bottega-rossi", "state": state, "note": "Lo ritiriamo lunedì.",
 		"proposed_by": map[string]any{"id": "local:giulia@demo.parley", "name": "Giulia Rossi"},
-		"created_at": testNow.Add(-time.Hour)}
+		"created_at":  testNow.Add(-time.Hour)}
 	if state != "proposed" {
 		d["answered_at"] = testNow
 	}
@@ -220,7 +220,8 @@ func TestTicketWebhooks(t *testing.T) {
 	if strings.Index(page, `data-conversation="15"`) > strings.Index(page, `data-conversation="12"`) {
 		t.Error("the older ticket comes first")
 	}
-	if w := httptest.NewRecorder(); true {
+	{
+		w := httptest.NewRecorder()
 		p := s.catalog.Person(uid("marko@demo.parley"))
 		s.setUser(w, httptest.NewRequest(http.MethodGet, "/shop/", nil), p)
 		r := httptest.NewRequest(http.MethodGet, "/shop/orders/ORD-1001", nil)
