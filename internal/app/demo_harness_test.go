@@ -29,8 +29,17 @@ type demoEnv struct {
 // SQLite), serves it and waits until the shop has pushed its data.
 func startDemo(t *testing.T, dir, dbURL string) *demoEnv {
 	t.Helper()
+	return startDemoWith(t, dir, dbURL, nil)
+}
+
+// startDemoWith is startDemo with a change to the configuration.
+func startDemoWith(t *testing.T, dir, dbURL string, configure func(*app.Config)) *demoEnv {
+	t.Helper()
 	cfg := app.Config{Addr: "127.0.0.1:0", DataDir: dir, Demo: true, MailFrom: "Parley <parley@test>", MaxUpload: 1 << 20,
 		LogLevel: "error", BaseURL: "http://parley.test", DatabaseURL: dbURL}
+	if configure != nil {
+		configure(&cfg)
+	}
 	logs := &testLog{t: t}
 	a, err := app.Open(context.Background(), cfg, logs)
 	if err != nil {

@@ -39,7 +39,8 @@ func speakItalian(t *testing.T, ctx context.Context, base string) {
 // live, in Italian; the demo shop's order page shows the return started
 // (the shop got the signed return.accepted webhook). Then Giulia proposes
 // another return and completes the ticket before Anna answers: Anna's
-// composer goes, the reason shows, and the second card says withdrawn.
+// composer goes, the reason shows, and the second card says withdrawn; the
+// shop's order page says so too (ticket.closed, return.withdrawn).
 func TestTicketReturnInTheBrowser(t *testing.T) {
 	eachDB(t, testTicketReturnInTheBrowser)
 }
@@ -130,6 +131,20 @@ func testTicketReturnInTheBrowser(t *testing.T, postgres bool) {
 			 [...document.querySelectorAll('li.bubble.system .text')].some(e => e.textContent === 'Il reso per verifica è stato ritirato: il ticket è chiuso.')`)
 	}
 	bt.WaitJS(t, seller, 10*time.Second, "Giulia's ticket buttons gone", `document.getElementById('ticket-complete').hidden && document.getElementById('ticket-return').hidden && document.getElementById('composer').hidden`)
+
+	// The shop got ticket.closed and return.withdrawn: Anna's order page
+	// says the second proposal was withdrawn and the conversation completed.
+	const shopTicket = `(s => s && s.textContent.includes('Proposta ritirata: la conversazione è stata chiusa') &&
+		s.textContent.includes('Conversazione con il negozio conclusa'))(document.querySelector('section.tickets'))`
+	deadline = time.Now().Add(15 * time.Second)
+	for !bt.Eval[bool](t, shop, shopTicket) {
+		if time.Now().After(deadline) {
+			t.Fatal("the shop's order page does not show the ticket completed 15 s after Giulia completed it")
+		}
+		time.Sleep(200 * time.Millisecond)
+		bt.Do(t, shop, "reload the order page", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("h1")))
+	}
+	bt.Axe(t, shop, tools, "/shop/orders/ORD-1001 with a closed ticket")
 }
 
 // TestTicketAutoClosedInTheBrowser: with a short auto-close period

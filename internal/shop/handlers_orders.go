@@ -201,12 +201,14 @@ type orderView struct {
 	Total      string
 	IsBuyer    bool
 	Next       string // the next step the demo can advance to
+	// Tickets are the order's tickets in Parley, newest first.
+	TicketViews []ticketView
 }
 
 var nextStep = map[string]string{"placed": "paid", "paid": "shipped", "shipped": "delivered", "delivered": "completed"}
 
 func (s *Shop) viewOrder(o Order, viewer *Person) orderView {
-	ov := orderView{Order: o, IsBuyer: viewer != nil && viewer.ID == o.Buyer, Next: nextStep[o.Status]}
+	ov := orderView{Order: o, IsBuyer: viewer != nil && viewer.ID == o.Buyer, Next: nextStep[o.Status], TicketViews: ticketViews(o)}
 	if sel := s.catalog.Seller(o.Seller); sel != nil {
 		ov.SellerName = sel.Name
 	}
@@ -236,9 +238,9 @@ func (s *Shop) ordersPage(w http.ResponseWriter, r *http.Request) {
 		for _, o := range st.Orders {
 			switch {
 			case o.Buyer == u.ID:
-				mine = append(mine, s.viewOrder(*o, u))
+				mine = append(mine, s.viewOrder(o.clone(), u))
 			case s.isMember(u, o.Seller) || u.Operator:
-				received = append(received, s.viewOrder(*o, u))
+				received = append(received, s.viewOrder(o.clone(), u))
 			}
 		}
 	})
@@ -260,7 +262,7 @@ func (s *Shop) findOrder(w http.ResponseWriter, r *http.Request) (*Person, *Orde
 	var found *Order
 	s.state.view(func(st *state) {
 		if o := st.order(r.PathValue("id")); o != nil && s.canSee(u, o) {
-			c := *o
+			c := o.clone()
 			found = &c
 		}
 	})

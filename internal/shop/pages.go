@@ -27,10 +27,11 @@ var funcs = template.FuncMap{
 		return map[string]string{"service": "Service, by the hour", "product": "Product"}[k]
 	},
 	// Bound to the page's language at render time.
-	"t":      func(text string, args ...any) string { return tr("en", text, args...) },
-	"status": func(st string) string { return st },
-	"cat":    func(c *Category) string { return c.Name },
-	"unit":   func(u string) string { return u },
+	"t":           func(text string, args ...any) string { return tr("en", text, args...) },
+	"status":      func(st string) string { return st },
+	"cat":         func(c *Category) string { return c.Name },
+	"unit":        func(u string) string { return u },
+	"closedAfter": func(seconds int64) string { return closedAfter("en", seconds) },
 }
 
 func parsePages() (*pages, error) {
@@ -125,9 +126,10 @@ func (s *Shop) render(w http.ResponseWriter, status int, name string, v *view) {
 		return
 	}
 	t.Funcs(template.FuncMap{"t": v.T, "status": func(st string) string { return statusName(v.Lang, st) },
-		"cat":   func(c *Category) string { return categoryName(v.Lang, c) },
-		"unit":  func(u string) string { return unitName(v.Lang, u) },
-		"price": func(m Money) string { m.Unit = unitName(v.Lang, m.Unit); return formatPrice(m) }})
+		"cat":         func(c *Category) string { return categoryName(v.Lang, c) },
+		"unit":        func(u string) string { return unitName(v.Lang, u) },
+		"closedAfter": func(seconds int64) string { return closedAfter(v.Lang, seconds) },
+		"price":       func(m Money) string { m.Unit = unitName(v.Lang, m.Unit); return formatPrice(m) }})
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
 		s.log.Error("shop page", "page", name, "err", err)

@@ -48,6 +48,11 @@ func (s *Shop) onReturnAccepted(data json.RawMessage) (map[string]any, error) {
 		if o == nil || o.Buyer != in.Buyer || o.Seller != in.Seller {
 			return fmt.Errorf("return.accepted: %q is not an order of %s from %s", in.Order, in.Buyer, in.Seller)
 		}
+		var p Proposal
+		json.Unmarshal(data, &p) // decoded above already
+		if in.Conversation != "" {
+			o.ticket(in.Conversation, s.now().UTC()).proposal(in.ID).merge(p, "accepted")
+		}
 		if o.Return != nil && o.Return.Proposal == in.ID {
 			return nil
 		}

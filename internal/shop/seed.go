@@ -51,7 +51,8 @@ func seedOrders(now time.Time) []*Order {
 }
 
 // webhookEvents are the Parley events the shop subscribes to.
-var webhookEvents = []string{"quote.accepted", "order.proposed", "return.accepted"}
+var webhookEvents = []string{"quote.accepted", "order.proposed", "return.proposed", "return.accepted", "return.declined",
+	"return.withdrawn", "ticket.closed"}
 
 // seed pushes the shop's people, companies and catalogue to Parley, adds
 // the demo orders to the shop's state when they are missing, pushes every

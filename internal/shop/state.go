@@ -31,6 +31,8 @@ type Order struct {
 	Synced bool `json:"synced"`
 	// Return is the return for inspection the buyer accepted in a ticket.
 	Return *OrderReturn `json:"return,omitempty"`
+	// Tickets are the order's tickets in Parley, as their webhooks told.
+	Tickets []*OrderTicket `json:"tickets,omitempty"`
 }
 
 // OrderItem is a line of an order; Price is the unit price.

@@ -158,6 +158,10 @@ func (s *Shop) webhook(w http.ResponseWriter, r *http.Request) {
 		result, err = s.onOrderProposed(r, ev.Data)
 	case "return.accepted":
 		result, err = s.onReturnAccepted(ev.Data)
+	case "return.proposed", "return.declined", "return.withdrawn":
+		result, err = s.onProposal(ev.Type, ev.Data)
+	case "ticket.closed":
+		result, err = s.onTicketClosed(ev.Data)
 	default:
 		writeJSON(w, http.StatusAccepted, map[string]any{"ok": true, "ignored": ev.Type})
 		return
