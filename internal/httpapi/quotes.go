@@ -10,38 +10,33 @@ import (
 	"github.com/parleyhq/parley/internal/quote"
 )
 
-func (s *Server) quotes() (*quote.Service, error) {
-	if s.Quotes == nil {
-		return nil, parley.Errorf(parley.ENotFound, "Quotes are not enabled.")
+// quoteHandler is a handler of the quote routes, given the quote service.
+type quoteHandler func(svc *quote.Service, w http.ResponseWriter, r *http.Request, p *identity.Principal) error
+
+// withQuotes makes h a route handler: quote routes are not found when the
+// server has no quote service.
+func withQuotes(h quoteHandler) func(*Server, http.ResponseWriter, *http.Request, *identity.Principal) error {
+	return func(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
+		if s.Quotes == nil {
+			return parley.Errorf(parley.ENotFound, "Quotes are not enabled.")
+		}
+		return h(s.Quotes, w, r, p)
 	}
-	return s.Quotes, nil
 }
 
-func hostQuoteForm(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
-	svc, err := s.quotes()
-	if err != nil {
-		return err
-	}
+func hostQuoteForm(svc *quote.Service, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
 	return upsertAs(w, r, "category", func(in quote.FormInput) (bool, error) {
 		return svc.PutCategoryForm(r.Context(), p.Marketplace.ID, r.PathValue("category"), in)
 	})
 }
 
-func hostProductQuoteForm(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
-	svc, err := s.quotes()
-	if err != nil {
-		return err
-	}
+func hostProductQuoteForm(svc *quote.Service, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
 	return upsertAs(w, r, "external_id", func(in quote.FormInput) (bool, error) {
 		return svc.PutProductForm(r.Context(), p.Marketplace.ID, r.PathValue("external_id"), in)
 	})
 }
 
-func hostQuoteSettings(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
-	svc, err := s.quotes()
-	if err != nil {
-		return err
-	}
+func hostQuoteSettings(svc *quote.Service, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
 	var in quote.SettingsInput
 	if err := decode(w, r, &in); err != nil {
 		return err
@@ -69,11 +64,7 @@ func upsertAs[T any](w http.ResponseWriter, r *http.Request, key string, f func(
 	return nil
 }
 
-func productQuoteForm(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
-	svc, err := s.quotes()
-	if err != nil {
-		return err
-	}
+func productQuoteForm(svc *quote.Service, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
 	f, err := svc.ProductForm(r.Context(), p, r.PathValue("id"), requestLanguages(r))
 	if err != nil {
 		return err
@@ -82,11 +73,7 @@ func productQuoteForm(s *Server, w http.ResponseWriter, r *http.Request, p *iden
 	return nil
 }
 
-func conversationQuote(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
-	svc, err := s.quotes()
-	if err != nil {
-		return err
-	}
+func conversationQuote(svc *quote.Service, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
 	id, err := pathID(r, "id", "conversation")
 	if err != nil {
 		return err
@@ -99,27 +86,23 @@ func conversationQuote(s *Server, w http.ResponseWriter, r *http.Request, p *ide
 	return nil
 }
 
-func offerQuote(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
-	return withOffer(s, w, r, http.StatusCreated, func(svc *quote.Service, id int64, in quote.OfferInput) (any, error) {
+func offerQuote(svc *quote.Service, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
+	return withOffer(svc, w, r, http.StatusCreated, func(svc *quote.Service, id int64, in quote.OfferInput) (any, error) {
 		return svc.Offer(r.Context(), p, id, in)
 	})
 }
 
 // previewQuote prices an offer as offerQuote would, storing nothing: the
 // pricing form's live total.
-func previewQuote(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
-	return withOffer(s, w, r, http.StatusOK, func(svc *quote.Service, id int64, in quote.OfferInput) (any, error) {
+func previewQuote(svc *quote.Service, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
+	return withOffer(svc, w, r, http.StatusOK, func(svc *quote.Service, id int64, in quote.OfferInput) (any, error) {
 		return svc.PreviewOffer(r.Context(), p, id, in)
 	})
 }
 
 // withOffer decodes an offer on the conversation in the path and answers
 // what f makes of it, with status.
-func withOffer(s *Server, w http.ResponseWriter, r *http.Request, status int, f func(*quote.Service, int64, quote.OfferInput) (any, error)) error {
-	svc, err := s.quotes()
-	if err != nil {
-		return err
-	}
+func withOffer(svc *quote.Service, w http.ResponseWriter, r *http.Request, status int, f func(*quote.Service, int64, quote.OfferInput) (any, error)) error {
 	id, err := pathID(r, "id", "conversation")
 	if err != nil {
 		return err
@@ -136,11 +119,7 @@ func withOffer(s *Server, w http.ResponseWriter, r *http.Request, status int, f 
 	return nil
 }
 
-func getQuote(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
-	svc, err := s.quotes()
-	if err != nil {
-		return err
-	}
+func getQuote(svc *quote.Service, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
 	id, err := pathID(r, "id", "quote")
 	if err != nil {
 		return err
@@ -155,12 +134,8 @@ func getQuote(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Pri
 
 // answerQuote accepts or declines; the body may name the version the
 // buyer saw ({"version":2}), which must still be the current one.
-func answerQuote(accept bool) func(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
-	return func(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
-		svc, err := s.quotes()
-		if err != nil {
-			return err
-		}
+func answerQuote(accept bool) quoteHandler {
+	return func(svc *quote.Service, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
 		id, err := pathID(r, "id", "quote")
 		if err != nil {
 			return err
