@@ -6,7 +6,7 @@ import (
 )
 
 // Error codes are stable: clients switch on them, so they never change once
-// published (API.md lists them with their HTTP status).
+// published (docs/api.md lists them with their HTTP status).
 const (
 	EBadRequest       = "bad_request"
 	EUnauthorized     = "unauthorized"

@@ -19,7 +19,7 @@ import (
 )
 
 // deliver posts a webhook event to the shop signed with secret at ts, the
-// way Parley signs deliveries (DESIGN.md §2).
+// way Parley signs deliveries (docs/api.md, "Host integration").
 func (d *demoEnv) deliver(secret string, ts time.Time, eventID string, body []byte, tamper bool) (int, map[string]any) {
 	d.t.Helper()
 	sig := hex.EncodeToString(shop.Sign(secret, ts.Unix(), body))

@@ -51,7 +51,7 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 		t.Errorf("openapi = %q, want 3.1.0", doc.OpenAPI)
 	}
 	if len(doc.Servers) != 0 {
-		t.Errorf("the document declares servers %v: paths are written in full (API.md), so it must declare none", doc.Servers)
+		t.Errorf("the document declares servers %v: paths are written in full (docs/api.md), so it must declare none", doc.Servers)
 	}
 	// The raw JSON too: kin-openapi may fill in a default server.
 	var raw map[string]json.RawMessage

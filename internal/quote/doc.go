@@ -1,4 +1,4 @@
-// Package quote owns quotes (DESIGN §1, API.md "Quotes"): the forms a
+// Package quote owns quotes (docs/design.md, docs/api.md "Quotes"): the forms a
 // marketplace sets per category path and per service product, the buyer's
 // answers stored with a quote conversation, the seller's priced offers
 // (inputs × unit price plus the marketplace's pricing parameters, in

@@ -84,7 +84,7 @@ func (c *parleyClient) host(ctx context.Context, method, path string, in, out an
 	return c.do(ctx, method, "/api/v1/host/"+path, c.apiKey, in, out)
 }
 
-// signJWT makes a short sign-in JWT for a person (HS256, API.md claims).
+// signJWT makes a short sign-in JWT for a person (HS256, the claims of docs/api.md).
 func (c *parleyClient) signJWT(p *Person, ttl time.Duration) (string, error) {
 	now := time.Now()
 	claims := jwt.MapClaims{"sub": p.ID, "email": p.Email, "name": p.Name, "locale": p.Locale,

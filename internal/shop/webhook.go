@@ -17,7 +17,7 @@ import (
 )
 
 // SignatureTolerance is how old (or how far ahead) a webhook's signature
-// time may be: DESIGN.md asks receivers to refuse older than 5 minutes.
+// time may be: docs/api.md asks receivers to refuse older than 5 minutes.
 const SignatureTolerance = 5 * time.Minute
 
 var (

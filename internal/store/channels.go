@@ -1,7 +1,7 @@
 package store
 
 // ExternalMarketplace is a marketplace outside Parley whose conversations a
-// connector brings into the inbox (a conversation's channel, DESIGN §4).
+// connector brings into the inbox (a conversation's channel, docs/design.md, "Names").
 type ExternalMarketplace struct {
 	ID   int64
 	Slug string // stable, the inbox's filter value ("ebay")

@@ -4,7 +4,7 @@
 // Emit runs inside the transaction of the change that causes the event: it
 // enqueues one outbox job per subscribed endpoint, so an event is sent only
 // for a change that committed and is never lost when a node dies. The job
-// POSTs the event as JSON, signed as DESIGN.md says:
+// POSTs the event as JSON, signed as docs/design.md says:
 //
 //	Parley-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body" with the endpoint's secret>
 //	Parley-Event-Id: <stable across retries>
