@@ -119,7 +119,7 @@ func (ps *parleyServer) start(t *testing.T) *serverProc {
 			t.Logf("server log %s:\n%s", filepath.Base(logPath), b)
 		}
 	})
-	sp.waitHealthy(20 * time.Second)
+	sp.waitHealthy(time.Minute)
 	return sp
 }
 

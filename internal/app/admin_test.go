@@ -51,7 +51,7 @@ func (e *env) failedJob(message string) int64 {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(patience)
 	for time.Now().Before(deadline) {
 		jobs, err := store.Jobs(e.app.DB.Reader(ctx), e.app.Marketplace.ID, store.JobFailed, 0, 200)
 		if err != nil {
@@ -159,7 +159,7 @@ func TestAdmin_OutboxAndMailbox(t *testing.T) {
 		}
 		e.must(204, "POST", "/api/v1/admin/jobs/"+strconv.FormatInt(id, 10)+"/retry", op, nil)
 		// It fails again at once: wait for the second attempt's result.
-		deadline := time.Now().Add(10 * time.Second)
+		deadline := time.Now().Add(patience)
 		for {
 			jobs := items(e.must(200, "GET", "/api/v1/admin/jobs?state=failed", op, nil))
 			if len(jobs) == 1 && num(jobs[0]["attempts"]) == 1 && jobs[0]["updated_at"] != j["updated_at"] {

@@ -61,7 +61,6 @@ func TestCluster(t *testing.T) {
 	buyer := a.mustDial(t, w.buyer, "")
 	manager := b.mustDial(t, w.manager, "")
 	owner := a.mustDial(t, w.owner, "") // seller side, on the buyer's node
-	time.Sleep(100 * time.Millisecond)
 
 	st := a.must(201, "POST", "/api/v1/conversations", w.buyer, map[string]any{"kind": "chat", "product": "p1", "message": msg("cl-1", "hello from A")})
 	id := st["conversation"].(map[string]any)["id"].(string)
@@ -191,25 +190,24 @@ func TestCluster(t *testing.T) {
 		heard := map[int64]int{}
 		resynced := false
 	collect:
-		for deadline := time.After(5 * time.Second); len(heard) < int(total-2); {
-			select {
-			case f, ok := <-c.frames:
-				if !ok {
-					t.Fatalf("%s: socket closed", name)
-				}
-				switch f["type"] {
-				case "resync":
-					resynced = true
-				case "message.created":
-					if d := f["data"].(map[string]any); d["conversation"] == id {
-						heard[num(d["seq"])]++
-					}
-				}
-			case <-deadline:
+		for deadline := time.After(patience); len(heard) < int(total-2); {
+			f, ok, timedOut := c.next(deadline)
+			if timedOut {
 				if !resynced {
 					t.Errorf("%s: heard %d of %d messages and no resync", name, len(heard), total-2)
 				}
 				break collect
+			}
+			if !ok {
+				t.Fatalf("%s: socket closed", name)
+			}
+			switch f["type"] {
+			case "resync":
+				resynced = true
+			case "message.created":
+				if d := f["data"].(map[string]any); d["conversation"] == id {
+					heard[num(d["seq"])]++
+				}
 			}
 		}
 		c.none("message.created", 100*time.Millisecond) // nothing left over: no duplicates after the last one
@@ -228,9 +226,9 @@ func TestCluster(t *testing.T) {
 	ns.Shutdown()
 	ns.WaitForShutdown()
 	ns = startNATS(t, port)
-	for deadline := time.Now().Add(5 * time.Second); ns.NumClients() < 2; time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(patience); ns.NumClients() < 2; time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("%d of 2 nodes reconnected to NATS within 5s", ns.NumClients())
+			t.Fatalf("%d of 2 nodes reconnected to NATS within %s", ns.NumClients(), patience)
 		}
 	}
 	back := b.must(201, "POST", "/api/v1/conversations/"+id+"/messages", w.manager, msg("cl-back", "back"))

@@ -63,7 +63,7 @@ func startDemoWith(t *testing.T, dir, dbURL string, configure func(*app.Config))
 		logs.close()
 	}
 	t.Cleanup(stop)
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(patience)
 	for !a.Shop.Ready() {
 		select {
 		case err := <-done:

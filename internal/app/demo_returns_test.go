@@ -23,7 +23,7 @@ func TestDemoReturnAccepted(t *testing.T) {
 		buyer.signIn("anna@demo.parley")
 		buyer.get("/shop/orders/ORD-1001").mustNotContain(t, "Return for inspection")
 		d.must(200, "POST", "/api/v1/conversations/"+ticket+"/return-proposal/accept", anna, nil)
-		deadline := time.Now().Add(10 * time.Second)
+		deadline := time.Now().Add(patience)
 		for !strings.Contains(buyer.get("/shop/orders/ORD-1001").Body, "Return started") {
 			if time.Now().After(deadline) {
 				t.Fatal("the shop's order page shows no return 10 s after the buyer accepted")

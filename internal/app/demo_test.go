@@ -158,7 +158,7 @@ func TestDemoShopPages(t *testing.T) {
 	}
 	// Giulia opens Parley (a socket): the product page says she is there.
 	d.mustDial(t, d.login("giulia@demo.parley"), "")
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(patience)
 	for !strings.Contains(anna.get("/shop/p/oak-table").Body, `data-availability="online"`) {
 		if time.Now().After(deadline) {
 			t.Fatal("the product page does not show the seller online after she connected")

@@ -159,8 +159,8 @@ func (ps *pushService) next(t *testing.T) pushRequest {
 	select {
 	case r := <-ps.got:
 		return r
-	case <-time.After(10 * time.Second):
-		t.Fatal("no push within 10s")
+	case <-time.After(patience):
+		t.Fatalf("no push within %s", patience)
 	}
 	return pushRequest{}
 }
@@ -232,7 +232,7 @@ func (b *pushBrowser) payload(t *testing.T, r pushRequest) push.Payload {
 // waitJobs waits until n jobs of the kind are done.
 func (e *env) waitJobs(t *testing.T, kind string, n int) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(patience)
 	for {
 		jobs, err := store.Jobs(e.app.DB.Reader(context.Background()), store.AllMarketplaces, store.JobDone, 0, 1000)
 		if err != nil {

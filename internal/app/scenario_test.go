@@ -218,7 +218,7 @@ func (e *env) mails(t *testing.T) []store.DevMail {
 
 func (e *env) waitMail(t *testing.T, to, subjectPrefix string) store.DevMail {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(patience)
 	for time.Now().Before(deadline) {
 		for _, m := range e.mails(t) {
 			for _, addr := range m.To {

@@ -70,8 +70,8 @@ func nextDelivery[T interface{ eventID() string }](t *testing.T, got chan delive
 		if d.header.Get("Parley-Event-Id") != ev.eventID() || ev.eventID() == "" {
 			t.Errorf("Parley-Event-Id %q, event id %q", d.header.Get("Parley-Event-Id"), ev.eventID())
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("no webhook within 10s")
+	case <-time.After(patience):
+		t.Fatalf("no webhook within %s", patience)
 	}
 	return ev
 }

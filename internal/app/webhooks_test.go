@@ -181,8 +181,8 @@ func recv(t *testing.T, ch chan string) string {
 	select {
 	case v := <-ch:
 		return v
-	case <-time.After(10 * time.Second):
-		t.Fatal("no delivery within 10s")
+	case <-time.After(patience):
+		t.Fatalf("no delivery within %s", patience)
 	}
 	return ""
 }

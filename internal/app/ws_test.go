@@ -21,6 +21,9 @@ type wsClient struct {
 	conn   net.Conn
 	frames chan map[string]any
 	closed chan ws.StatusCode
+	// pending holds frames read while waiting for the pong of mustDial's
+	// ping, in order; want and none take them before the channel's.
+	pending []map[string]any
 }
 
 func (e *env) dial(t *testing.T, token, query string, header http.Header) (*wsClient, error) {
@@ -32,7 +35,7 @@ func (e *env) dial(t *testing.T, token, query string, header http.Header) (*wsCl
 	if token != "" {
 		header.Set("Authorization", "Bearer "+token)
 	}
-	d := ws.Dialer{Header: ws.HandshakeHeaderHTTP(header), Timeout: 5 * time.Second}
+	d := ws.Dialer{Header: ws.HandshakeHeaderHTTP(header), Timeout: patience}
 	conn, br, _, err := d.Dial(context.Background(), url)
 	if err != nil {
 		return nil, err
@@ -54,13 +57,48 @@ type bufferedConn struct {
 
 func (c bufferedConn) Read(p []byte) (int, error) { return c.r.Read(p) }
 
+// mustDial opens a socket and returns once the hub has registered it: the
+// server answers the upgrade before it registers the socket, so an event
+// published right after the handshake could miss it. The hub reads a
+// socket's frames only after registering it, so the pong of a ping proves
+// the registration (frames that come before it are kept for want).
 func (e *env) mustDial(t *testing.T, token, query string) *wsClient {
 	t.Helper()
 	c, err := e.dial(t, token, query, nil)
 	if err != nil {
 		t.Fatalf("dial: %v", err)
 	}
-	return c
+	c.send(map[string]any{"type": "ping"})
+	deadline := time.After(patience)
+	for {
+		select {
+		case f, ok := <-c.frames:
+			if !ok {
+				t.Fatalf("socket closed before its first pong")
+			}
+			if f["type"] == "pong" {
+				return c
+			}
+			c.pending = append(c.pending, f)
+		case <-deadline:
+			t.Fatalf("no pong within %s of dialing", patience)
+		}
+	}
+}
+
+// next returns the next frame: a pending one first, then the channel's
+// (ok false when the socket closed); timeout fires when none comes.
+func (c *wsClient) next(timeout <-chan time.Time) (f map[string]any, ok, timedOut bool) {
+	if len(c.pending) > 0 {
+		f, c.pending = c.pending[0], c.pending[1:]
+		return f, true, false
+	}
+	select {
+	case f, ok := <-c.frames:
+		return f, ok, false
+	case <-timeout:
+		return nil, false, true
+	}
 }
 
 func (c *wsClient) read() {
@@ -95,22 +133,21 @@ func (c *wsClient) send(frame map[string]any) {
 // want waits for a frame of the type that matches, skipping others.
 func (c *wsClient) want(typ string, match func(data map[string]any) bool) map[string]any {
 	c.t.Helper()
-	deadline := time.After(5 * time.Second)
+	deadline := time.After(patience)
 	for {
-		select {
-		case f, ok := <-c.frames:
-			if !ok {
-				c.t.Fatalf("socket closed while waiting for %s", typ)
-			}
-			if f["type"] != typ {
-				continue
-			}
-			data, _ := f["data"].(map[string]any)
-			if match == nil || match(data) {
-				return data
-			}
-		case <-deadline:
-			c.t.Fatalf("no %s frame within 5s", typ)
+		f, ok, timedOut := c.next(deadline)
+		if timedOut {
+			c.t.Fatalf("no %s frame within %s", typ, patience)
+		}
+		if !ok {
+			c.t.Fatalf("socket closed while waiting for %s", typ)
+		}
+		if f["type"] != typ {
+			continue
+		}
+		data, _ := f["data"].(map[string]any)
+		if match == nil || match(data) {
+			return data
 		}
 	}
 }
@@ -120,16 +157,12 @@ func (c *wsClient) none(typ string, d time.Duration) {
 	c.t.Helper()
 	deadline := time.After(d)
 	for {
-		select {
-		case f, ok := <-c.frames:
-			if !ok {
-				return
-			}
-			if f["type"] == typ {
-				c.t.Fatalf("unexpected %s frame: %v", typ, f)
-			}
-		case <-deadline:
+		f, ok, timedOut := c.next(deadline)
+		if timedOut || !ok {
 			return
+		}
+		if f["type"] == typ {
+			c.t.Fatalf("unexpected %s frame: %v", typ, f)
 		}
 	}
 }
@@ -148,7 +181,6 @@ func TestWebSocket(t *testing.T) {
 		manager := e.mustDial(t, w.manager, "")
 		owner := e.mustDial(t, w.owner, "")
 		stranger := e.mustDial(t, w.stranger, "")
-		time.Sleep(100 * time.Millisecond)
 
 		// The manager answers: both seller members and the buyer hear it.
 		sent := e.must(201, "POST", "/api/v1/conversations/"+id+"/messages", w.manager, msg("w-2", "hi, how can I help?"))
@@ -199,8 +231,8 @@ func TestWebSocket(t *testing.T) {
 			if code != 4001 {
 				t.Errorf("close code after logout = %d, want 4001", code)
 			}
-		case <-time.After(8 * time.Second):
-			t.Fatal("socket still open 8s after logout")
+		case <-time.After(patience):
+			t.Fatalf("socket still open %s after logout", patience)
 		}
 	})
 }
@@ -242,7 +274,7 @@ func TestPresence(t *testing.T) {
 		}
 		waitStatus := func(path, want string) {
 			t.Helper()
-			deadline := time.Now().Add(5 * time.Second)
+			deadline := time.Now().Add(patience)
 			for status(path) != want {
 				if time.Now().After(deadline) {
 					t.Fatalf("%s status = %s, want %s", path, status(path), want)

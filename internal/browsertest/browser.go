@@ -85,10 +85,17 @@ func (b *Browser) Context() context.Context {
 	return ctx
 }
 
+// Patience bounds every wait for something that must happen in the page.
+// Waits end as soon as it happens, so the bound costs nothing when a test
+// passes; it is long so that a loaded 2-core machine (the whole suite,
+// other browsers and a CPU hog beside it) fails a test only when the thing
+// did not happen, never because it happened late.
+const Patience = 60 * time.Second
+
 // Do runs the steps with a time limit, failing the test on error.
 func Do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	c, cancel := context.WithTimeout(ctx, 20*time.Second)
+	c, cancel := context.WithTimeout(ctx, Patience)
 	defer cancel()
 	if err := chromedp.Do(c, steps...); err != nil {
 		t.Fatalf("%s: %v", what, err)
@@ -98,7 +105,7 @@ func Do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action
 // Eval evaluates a JavaScript expression (promises awaited).
 func Eval[T any](t *testing.T, ctx context.Context, expr string) T {
 	t.Helper()
-	c, cancel := context.WithTimeout(ctx, 20*time.Second)
+	c, cancel := context.WithTimeout(ctx, Patience)
 	defer cancel()
 	v, err := chromedp.Run(c, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
 	if err != nil {
@@ -118,13 +125,16 @@ func ClickLive(t *testing.T, ctx context.Context, what, selector string) {
 }
 
 // WaitJS polls a JavaScript condition until it is true, failing the test
-// after the timeout with what.
+// with what when it is not. timeout is how long the step may take on a quiet
+// machine, which documents the call; the wait itself allows at least
+// Patience, so that a busy machine does not fail a step that only came late.
 func WaitJS(t *testing.T, ctx context.Context, timeout time.Duration, what, expr string) {
 	t.Helper()
+	timeout = max(timeout, Patience)
 	deadline := time.Now().Add(timeout)
 	var last error
 	for time.Now().Before(deadline) {
-		c, cancel := context.WithTimeout(ctx, 5*time.Second)
+		c, cancel := context.WithTimeout(ctx, Patience)
 		ok, err := chromedp.Run(c, chromedp.Evaluate[bool](fmt.Sprintf("!!(%s)", expr)))
 		cancel()
 		if err == nil && ok {
@@ -140,7 +150,7 @@ func WaitJS(t *testing.T, ctx context.Context, timeout time.Duration, what, expr
 // iframe of another site is a target of its own), waiting for it to appear.
 func FrameContext(t *testing.T, ctx context.Context, urlPart string) context.Context {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(Patience)
 	for time.Now().Before(deadline) {
 		infos, err := chromedp.Targets(ctx)
 		if err != nil {

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	cdp "github.com/chromedp/cdproto/cdp"
 	cdppage "github.com/chromedp/cdproto/page"
@@ -109,7 +108,7 @@ func AxeFrame(t *testing.T, ctx context.Context, tools Tools, page, urlPart stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, cancel := context.WithTimeout(ctx, 30*time.Second)
+	c, cancel := context.WithTimeout(ctx, Patience)
 	defer cancel()
 	world, err := chromedp.Run(c, chromedp.Action[runtime.ExecutionContextID](func(c context.Context, tg *chromedp.Target) (runtime.ExecutionContextID, error) {
 		tree, err := cdp.Call(c, tg, cdppage.GetFrameTree, cdp.Empty{})

@@ -161,7 +161,7 @@ func testQuoteThroughTheUI(t *testing.T, postgres bool) {
 	widgetSettled(t, buyer)
 	bt.Do(t, buyer, "open my inbox", chromedp.Click(chromedp.CSS(`form[action="/auth/sso"] button`)), chromedp.WaitVisible(chromedp.CSS("#conv-list")))
 	var link string
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(bt.Patience)
 	for link == "" {
 		bt.Do(t, buyer, "Anna's mailbox", chromedp.Navigate(s.URL+"/app/mailbox"), chromedp.WaitVisible(chromedp.CSS("h1")))
 		text := bt.Eval[string](t, buyer, `[...document.querySelectorAll('.mail-text')].map(e => e.textContent).filter(x => x.includes('251.00')).join('\n')`)

@@ -32,7 +32,7 @@ func testSellerTools(t *testing.T, postgres bool) {
 	// delivered, not yet ✓✓ read.
 	bt.Do(t, seller, "seller's inbox", chromedp.Navigate(s.URL+"/app/"), chromedp.WaitVisible(chromedp.CSS("#conv-list li")))
 	bt.WaitJS(t, seller, 5*time.Second, "the seller's scripts", `document.documentElement.dataset.shell === 'ready'`)
-	for deadline := time.Now().Add(5 * time.Second); s.App.Hub.Sockets() < 2; time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(bt.Patience); s.App.Hub.Sockets() < 2; time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("sockets = %d, want the buyer's and the seller's", s.App.Hub.Sockets())
 		}

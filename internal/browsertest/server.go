@@ -32,7 +32,7 @@ func (s *Server) DropSockets(t *testing.T) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.stopHub()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(Patience)
 	for s.App.Hub.Sockets() > 0 {
 		if time.Now().After(deadline) {
 			t.Fatalf("%d sockets still open after stopping the hub", s.App.Hub.Sockets())

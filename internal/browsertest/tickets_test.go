@@ -97,7 +97,7 @@ func testTicketReturnInTheBrowser(t *testing.T, postgres bool) {
 	// The shop started the return: its order page says so.
 	shop := b.Context()
 	shopSignIn(t, shop, s.URL, "Anna Bianchi", "/shop/orders/ORD-1001")
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(bt.Patience)
 	for !bt.Eval[bool](t, shop, `!!document.querySelector('section.return')`) {
 		if time.Now().After(deadline) {
 			t.Fatal("the shop's order page shows no return 15 s after the buyer accepted")
@@ -136,7 +136,7 @@ func testTicketReturnInTheBrowser(t *testing.T, postgres bool) {
 	// says the second proposal was withdrawn and the conversation completed.
 	const shopTicket = `(s => s && s.textContent.includes('Proposta ritirata: la conversazione è stata chiusa') &&
 		s.textContent.includes('Conversazione con il negozio conclusa'))(document.querySelector('section.tickets'))`
-	deadline = time.Now().Add(15 * time.Second)
+	deadline = time.Now().Add(bt.Patience)
 	for !bt.Eval[bool](t, shop, shopTicket) {
 		if time.Now().After(deadline) {
 			t.Fatal("the shop's order page does not show the ticket completed 15 s after Giulia completed it")

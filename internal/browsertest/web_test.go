@@ -86,7 +86,7 @@ func writePNG(t *testing.T, path string) {
 
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	c, cancel := context.WithTimeout(ctx, 20*time.Second)
+	c, cancel := context.WithTimeout(ctx, bt.Patience)
 	defer cancel()
 	png, err := chromedp.Run(c, chromedp.CaptureScreenshot())
 	if err != nil {
@@ -272,7 +272,7 @@ func testPagesAccessibleAndValid(t *testing.T, postgres bool) {
 	// The owner's "new conversation" mail reaches the dev mailbox (the
 	// outbox sends it), in the owner's language (the shop gives Giulia
 	// Italian); the buyer's mailbox does not show it.
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(bt.Patience)
 	for !strings.Contains(string(fetch(t, sellerHTTP, s.URL+"/app/mailbox")), "Nuova conversazione da") {
 		if time.Now().After(deadline) {
 			t.Fatal("the owner's mailbox never showed the new-conversation mail")
