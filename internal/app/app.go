@@ -23,6 +23,7 @@ import (
 	"github.com/parleyhq/parley/internal/httpapi"
 	"github.com/parleyhq/parley/internal/identity"
 	"github.com/parleyhq/parley/internal/mail"
+	"github.com/parleyhq/parley/internal/metrics"
 	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/outbox"
 	"github.com/parleyhq/parley/internal/push"
@@ -52,6 +53,9 @@ type App struct {
 	Settings      *settings.Service
 	Quotes        *quote.Service
 	Marketplace   parley.Marketplace // the default marketplace
+	// Metrics is the node's Prometheus registry, nil unless MetricsAddr
+	// is set (then nothing is counted at all).
+	Metrics *metrics.Metrics
 	// Shop is the demo marketplace (--demo), a host of this Parley mounted
 	// at /shop/; DemoAccounts are its people's local accounts, which the
 	// sign-in page lists.
@@ -59,8 +63,10 @@ type App struct {
 	DemoAccounts []demo.Account
 	DemoPassword string // the demo accounts' password, shown on the sign-in page
 
-	listener net.Listener
-	server   *http.Server
+	listener      net.Listener
+	server        *http.Server
+	metricsServer *http.Server
+	metricsAddr   string
 }
 
 // Open builds every part from the config; nothing listens yet.
@@ -76,7 +82,10 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 		}
 		a.Config = cfg
 	}
-	db, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL, Dir: cfg.DataDir, Log: a.Log})
+	if cfg.MetricsAddr != "" {
+		a.Metrics = metrics.New()
+	}
+	db, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL, Dir: cfg.DataDir, Log: a.Log, OnBatch: a.Metrics.BatchHook()})
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +104,7 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	} else {
 		a.Bus = bus.NewMemory()
 	}
-	a.Runner = outbox.NewRunner(db, outbox.Options{Log: a.Log})
+	a.Runner = outbox.NewRunner(db, outbox.Options{Log: a.Log, OnRun: a.Metrics.JobHook()})
 	if a.Mailer, err = mail.New(cfg.SMTPURL, db, cfg.MailFrom); err != nil {
 		a.Close()
 		return nil, err
@@ -239,6 +248,9 @@ func (a *App) Handler() http.Handler {
 		mux.Handle("/shop/", a.Shop.Handler())
 	}
 	mux.Handle("/", pages.Handler())
+	if a.Metrics != nil {
+		return a.Metrics.Middleware(mux)
+	}
 	return mux
 }
 
@@ -278,6 +290,11 @@ func (a *App) Serve(ctx context.Context) error {
 	if a.Config.PprofAddr != "" {
 		go a.servePprof()
 	}
+	if a.Metrics != nil {
+		if err := a.ServeMetrics(); err != nil {
+			return err
+		}
+	}
 	a.server = &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(a.listener) }()
@@ -297,6 +314,9 @@ func (a *App) Serve(ctx context.Context) error {
 	drain, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	err := a.server.Shutdown(drain)
+	if a.metricsServer != nil {
+		a.metricsServer.Close()
+	}
 	if rerr := a.Runner.Stop(drain); err == nil {
 		err = rerr
 	}

@@ -31,6 +31,9 @@ type Config struct {
 	UnreadMailAfter time.Duration
 	LogLevel        string
 	PprofAddr       string
+	// MetricsAddr serves Prometheus's /metrics on its own address; empty
+	// means no metrics are kept at all.
+	MetricsAddr string
 	// HostOrigins may post the sign-in form (POST /auth/sso) from their
 	// pages: the host marketplace's own origins.
 	HostOrigins []string
@@ -54,6 +57,7 @@ var envOf = map[string]string{
 	"unread-mail-after": "PARLEY_UNREAD_MAIL_AFTER",
 	"log-level":         "PARLEY_LOG_LEVEL",
 	"pprof-addr":        "PARLEY_PPROF_ADDR",
+	"metrics-addr":      "PARLEY_METRICS_ADDR",
 	"host-origins":      "PARLEY_HOST_ORIGINS",
 }
 
@@ -77,6 +81,7 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (C
 	fs.DurationVar(&c.UnreadMailAfter, "unread-mail-after", 0, "override how long messages stay unread before a mail (Go duration)")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&c.PprofAddr, "pprof-addr", "", "serve Go's /debug/pprof profiles on this address (keep it private)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", "", "serve Prometheus /metrics on this address (keep it private); empty: no metrics")
 	hostOrigins := fs.String("host-origins", "", "comma-separated origins (https://shop.example) whose pages may post the sign-in form /auth/sso")
 	if err := fs.Parse(args); err != nil {
 		return c, err

@@ -10,6 +10,7 @@ import (
 	"github.com/parleyhq/parley/internal/catalog"
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/identity"
+	"github.com/parleyhq/parley/internal/metrics"
 	"github.com/parleyhq/parley/internal/push"
 	"github.com/parleyhq/parley/internal/quote"
 	"github.com/parleyhq/parley/internal/settings"
@@ -92,6 +93,7 @@ func PrincipalFrom(ctx context.Context) *identity.Principal {
 
 func (s *Server) wrap(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		metrics.SetRoute(r.Context(), rt.Path)
 		var p *identity.Principal
 		if rt.Auth == User || rt.Auth == Host {
 			var err error

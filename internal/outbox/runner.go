@@ -37,6 +37,10 @@ type Options struct {
 	// (default 7 days).
 	KeepDone time.Duration
 	Log      *slog.Logger
+	// OnRun, when set, is told of every run of a job on this node: its
+	// kind, the outcome (done, retry or failed) and the handler's time
+	// (metrics).
+	OnRun func(kind, outcome string, took time.Duration)
 }
 
 // maxErrorLen bounds the last_error kept for the operator.
@@ -261,7 +265,19 @@ func (r *Runner) run(parent context.Context, j store.Job) {
 		}
 	}()
 	log := r.log.With("job", j.ID, "kind", j.Kind, "attempt", j.Attempts)
+	start := time.Now()
 	err := r.call(parent, j)
+	if r.opts.OnRun != nil {
+		outcome := "done"
+		switch {
+		case err == nil:
+		case IsPermanent(err) || j.Attempts >= j.MaxAttempts:
+			outcome = "failed"
+		default:
+			outcome = "retry"
+		}
+		r.opts.OnRun(j.Kind, outcome, time.Since(start))
+	}
 	// The outcome is recorded even during shutdown: the write is quick and
 	// saves a repeat.
 	werr := r.db.Write(context.Background(), func(tx *store.Tx) error {

@@ -42,6 +42,9 @@ type Config struct {
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	Log *slog.Logger
+	// OnBatch, when set, is told of every committed group-commit batch:
+	// how many write requests it held and how long it took (metrics).
+	OnBatch func(requests int, took time.Duration)
 }
 
 // DB is the database: a write side behind the group-commit writer and a read
@@ -61,11 +64,12 @@ type DB struct {
 	pendingMu             sync.Mutex
 	pending               []string // writer queries to prepare after commit
 	search                *searchIndexer
+	onBatch               func(int, time.Duration)
 }
 
 // Open opens the database, applies migrations and starts the writer.
 func Open(ctx context.Context, cfg Config) (*DB, error) {
-	db := &DB{now: cfg.Now, log: cfg.Log}
+	db := &DB{now: cfg.Now, log: cfg.Log, onBatch: cfg.OnBatch}
 	if db.now == nil {
 		db.now = time.Now
 	}

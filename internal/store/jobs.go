@@ -302,3 +302,30 @@ func DeleteQueuedJobs(tx *Tx, marketplaceID int64, kind, field string, value int
 	}
 	return res.RowsAffected()
 }
+
+// JobDepth is how many jobs of a kind wait in a state.
+type JobDepth struct {
+	Kind  string
+	State string
+	Count int64
+}
+
+// JobDepths counts the jobs that are queued or running, and those that
+// failed for good, by kind (the queue depths metrics show). Done jobs are
+// left out: they are pruned after a while and say nothing about a backlog.
+func JobDepths(q Querier) ([]JobDepth, error) {
+	rows, err := q.Query(`SELECT kind, state, COUNT(*) FROM jobs WHERE state IN ('queued', 'running', 'failed') GROUP BY kind, state`)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	defer rows.Close()
+	var out []JobDepth
+	for rows.Next() {
+		var d JobDepth
+		if err := rows.Scan(&d.Kind, &d.State, &d.Count); err != nil {
+			return nil, mapError(err)
+		}
+		out = append(out, d)
+	}
+	return out, mapError(rows.Err())
+}

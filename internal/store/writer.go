@@ -274,6 +274,7 @@ func (w *writer) loop(reqs chan *writeReq) {
 // without it.
 func (w *writer) run(batch []*writeReq) {
 	var err error
+	start := time.Now()
 	bs := &batchState{}
 	for deadlocks := 0; ; {
 		var rerun bool
@@ -286,6 +287,9 @@ func (w *writer) run(batch []*writeReq) {
 			continue
 		}
 		break
+	}
+	if err == nil && w.db.onBatch != nil {
+		w.db.onBatch(len(batch), time.Since(start))
 	}
 	answer(batch, err)
 }
