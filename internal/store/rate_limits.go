@@ -23,7 +23,7 @@ func (db *DB) TakeRateToken(ctx context.Context, key string, now time.Time, inte
 	// row as it was, so allowed and tat agree.
 	var tat int64
 	var allowed bool
-	err := db.write.QueryRowContext(ctx, `INSERT INTO rate_limits AS r (key, tat, allowed) VALUES ($1, $2 + $3, $3 <= $4)
+	err := db.write.QueryRowContext(ctx, `INSERT INTO rate_limits AS r (key, tat, allowed) VALUES ($1, $2::bigint + $3::bigint, $3::bigint <= $4::bigint)
 		ON CONFLICT (key) DO UPDATE SET
 			allowed = GREATEST(r.tat, $2) + $3 - $4 <= $2,
 			tat = CASE WHEN GREATEST(r.tat, $2) + $3 - $4 <= $2 THEN GREATEST(r.tat, $2) + $3 ELSE r.tat END
@@ -43,7 +43,7 @@ func (db *DB) ReturnRateToken(ctx context.Context, key string, interval time.Dur
 	if db.Dialect != Postgres {
 		return nil
 	}
-	_, err := db.write.ExecContext(ctx, `UPDATE rate_limits SET tat = tat - $2 WHERE key = $1`, key, interval.Microseconds())
+	_, err := db.write.ExecContext(ctx, `UPDATE rate_limits SET tat = tat - $2::bigint WHERE key = $1`, key, interval.Microseconds())
 	return err
 }
 
