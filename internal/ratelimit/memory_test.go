@@ -1,0 +1,29 @@
+package ratelimit
+
+import (
+	"strconv"
+	"testing"
+	"time"
+)
+
+// TestMemorySweep: the sweep drops the buckets that are full again and
+// keeps the others, so that a node's memory holds only recent keys.
+func TestMemorySweep(t *testing.T) {
+	m := newMemory(Limit{Count: 2, Per: time.Minute})
+	now := time.Unix(1_700_000_000, 0)
+	for i := range 1000 {
+		if res, _ := m.take("k"+strconv.Itoa(i), now); res == nil {
+			t.Fatalf("key %d refused", i)
+		}
+	}
+	if kept := m.sweep(now); kept != 1000 {
+		t.Errorf("kept %d right away, want 1000", kept)
+	}
+	m.take("late", now.Add(59*time.Second))
+	if kept := m.sweep(now.Add(time.Minute)); kept != 1 {
+		t.Errorf("kept %d after a minute, want 1 (the late key)", kept)
+	}
+	if kept := m.sweep(now.Add(2 * time.Minute)); kept != 0 {
+		t.Errorf("kept %d after two minutes, want 0", kept)
+	}
+}
