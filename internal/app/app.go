@@ -28,6 +28,7 @@ import (
 	"github.com/parleyhq/parley/internal/outbox"
 	"github.com/parleyhq/parley/internal/push"
 	"github.com/parleyhq/parley/internal/quote"
+	"github.com/parleyhq/parley/internal/ratelimit"
 	"github.com/parleyhq/parley/internal/realtime"
 	"github.com/parleyhq/parley/internal/settings"
 	"github.com/parleyhq/parley/internal/shop"
@@ -52,6 +53,7 @@ type App struct {
 	Push          *push.Service
 	Settings      *settings.Service
 	Quotes        *quote.Service
+	Limits        *ratelimit.Limiter
 	Marketplace   parley.Marketplace // the default marketplace
 	// Metrics is the node's Prometheus registry, nil unless MetricsAddr
 	// is set (then nothing is counted at all).
@@ -90,6 +92,7 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 		return nil, err
 	}
 	a.DB = db
+	a.Limits = ratelimit.ForDB(cfg.RateLimits, db, a.Log)
 	if err := a.bootstrap(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -216,7 +219,8 @@ func (a *App) Handler() http.Handler {
 	secure := strings.HasPrefix(a.Config.BaseURL, "https://")
 	api := &httpapi.Server{DB: a.DB, Identity: a.Identity, Conversations: a.Conversations, Catalog: a.Catalog,
 		Attachments: attachmentAPI{svc: a.Attachments, conv: a.Conversations}, Jobs: a.Runner, Realtime: a.Hub, Availability: a.Hub.Presence,
-		Push: a.Push, Settings: a.Settings, Quotes: a.Quotes, Log: a.Log, SecureCookies: secure}
+		Push: a.Push, Settings: a.Settings, Quotes: a.Quotes, Log: a.Log, SecureCookies: secure,
+		Limits: a.Limits}
 	// With SMTP there is no dev mailbox: the operators' mail list is empty.
 	box, _ := a.Mailer.(*mail.DevMailbox)
 	if box != nil {
@@ -228,7 +232,7 @@ func (a *App) Handler() http.Handler {
 		accounts = append(accounts, web.Account{Email: acc.Email, Name: acc.Name, Role: acc.Role})
 	}
 	pages, err := web.New(web.Config{Identity: a.Identity, Conversations: a.Conversations, DB: a.DB, Marketplace: a.Marketplace,
-		Mailbox: box, Demo: a.Config.Demo, DemoAccounts: accounts, DemoPassword: a.DemoPassword, SecureCookies: secure, Log: a.Log, HostOrigins: a.Config.HostOrigins, Quotes: a.Quotes,
+		Mailbox: box, Demo: a.Config.Demo, DemoAccounts: accounts, DemoPassword: a.DemoPassword, SecureCookies: secure, Log: a.Log, HostOrigins: a.Config.HostOrigins, Quotes: a.Quotes, Limits: a.Limits,
 		Locale: func(ctx context.Context, p *identity.Principal) string {
 			l, err := a.Settings.Locale(ctx, p.User.ID)
 			if err != nil {
@@ -272,6 +276,7 @@ func (a *App) Addr() string { return a.listener.Addr().String() }
 func (a *App) Start(ctx, hubCtx context.Context) {
 	a.Runner.Start(ctx)
 	go a.Hub.Run(hubCtx)
+	go a.Limits.Run(ctx)
 }
 
 // Serve starts the job runner and serves HTTP until ctx ends, then drains

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/parleyhq/parley/internal/ratelimit"
 )
 
 // Config is everything Parley can be told at start-up.
@@ -37,6 +39,9 @@ type Config struct {
 	// HostOrigins may post the sign-in form (POST /auth/sso) from their
 	// pages: the host marketplace's own origins.
 	HostOrigins []string
+	// RateLimits are the rate limits and the trusted proxies
+	// (docs/security.md, "Rate limits"); zero limits take the defaults.
+	RateLimits ratelimit.Settings
 }
 
 // envOf names the environment twin of each flag.
@@ -55,6 +60,14 @@ var envOf = map[string]string{
 	"max-upload":        "PARLEY_MAX_UPLOAD_BYTES",
 	"upload-retention":  "PARLEY_UPLOAD_RETENTION",
 	"unread-mail-after": "PARLEY_UNREAD_MAIL_AFTER",
+	"rate-login-email":  "PARLEY_RATE_LOGIN_EMAIL",
+	"rate-login-addr":   "PARLEY_RATE_LOGIN_ADDR",
+	"rate-sso-addr":     "PARLEY_RATE_SSO_ADDR",
+	"rate-starts":       "PARLEY_RATE_STARTS",
+	"rate-messages":     "PARLEY_RATE_MESSAGES",
+	"rate-uploads":      "PARLEY_RATE_UPLOADS",
+	"rate-webhooks":     "PARLEY_RATE_WEBHOOKS",
+	"trusted-proxies":   "PARLEY_TRUSTED_PROXIES",
 	"log-level":         "PARLEY_LOG_LEVEL",
 	"pprof-addr":        "PARLEY_PPROF_ADDR",
 	"metrics-addr":      "PARLEY_METRICS_ADDR",
@@ -83,6 +96,7 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (C
 	fs.StringVar(&c.PprofAddr, "pprof-addr", "", "serve Go's /debug/pprof profiles on this address (keep it private)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", "", "serve Prometheus /metrics on this address (keep it private); empty: no metrics")
 	hostOrigins := fs.String("host-origins", "", "comma-separated origins (https://shop.example) whose pages may post the sign-in form /auth/sso")
+	proxies := rateFlags(fs, &c.RateLimits)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -112,6 +126,10 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (C
 		if o = strings.TrimRight(strings.TrimSpace(o), "/"); o != "" {
 			c.HostOrigins = append(c.HostOrigins, o)
 		}
+	}
+	var err error
+	if c.RateLimits.TrustedProxies, err = ratelimit.ParseProxies(*proxies); err != nil {
+		return c, fmt.Errorf("--trusted-proxies / PARLEY_TRUSTED_PROXIES: %v", err)
 	}
 	return c, c.validate()
 }

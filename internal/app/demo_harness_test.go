@@ -13,6 +13,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/app"
 	"github.com/parleyhq/parley/internal/identity"
+	"github.com/parleyhq/parley/internal/ratelimit"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/store/storetest"
 )
@@ -36,7 +37,7 @@ func startDemo(t *testing.T, dir, dbURL string) *demoEnv {
 func startDemoWith(t *testing.T, dir, dbURL string, configure func(*app.Config)) *demoEnv {
 	t.Helper()
 	cfg := app.Config{Addr: "127.0.0.1:0", DataDir: dir, Demo: true, MailFrom: "Parley <parley@test>", MaxUpload: 1 << 20,
-		LogLevel: "error", BaseURL: "http://parley.test", DatabaseURL: dbURL}
+		LogLevel: "error", BaseURL: "http://parley.test", DatabaseURL: dbURL, RateLimits: ratelimit.Generous}
 	if configure != nil {
 		configure(&cfg)
 	}

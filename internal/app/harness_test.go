@@ -14,6 +14,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/app"
 	"github.com/parleyhq/parley/internal/identity"
+	"github.com/parleyhq/parley/internal/ratelimit"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/store/storetest"
 )
@@ -52,7 +53,10 @@ func startConfigured(t *testing.T, change func(*app.Config)) *env {
 	t.Helper()
 	cfg := app.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), HostAPIKey: testAPIKey, SSOSecret: testSSOSecret,
 		MailFrom: "Parley <parley@test>", MaxUpload: 1 << 20, LogLevel: "error", UnreadMailAfter: 200 * time.Millisecond,
-		BaseURL: "http://parley.test"}
+		BaseURL: "http://parley.test",
+		// Tests send far more than a person: the limits are checked
+		// but never reached, except where a test sets its own.
+		RateLimits: ratelimit.Generous}
 	change(&cfg)
 	logs := &testLog{t: t}
 	a, err := app.Open(context.Background(), cfg, logs)

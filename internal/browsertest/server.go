@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/app"
+	"github.com/parleyhq/parley/internal/ratelimit"
 	"github.com/parleyhq/parley/internal/store/storetest"
 )
 
@@ -64,7 +65,10 @@ func StartWith(t *testing.T, postgres bool, change func(*app.Config)) *Server {
 	// the shop's product links) is where the browser reaches it.
 	srv := httptest.NewUnstartedServer(nil)
 	cfg := app.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), SSOSecret: SSOSecret, MailFrom: "Parley <parley@test>",
-		MaxUpload: 5 << 20, LogLevel: "error", BaseURL: "http://" + srv.Listener.Addr().String(), DatabaseURL: url, Demo: true}
+		MaxUpload: 5 << 20, LogLevel: "error", BaseURL: "http://" + srv.Listener.Addr().String(), DatabaseURL: url, Demo: true,
+		// The browser signs in and sends far more often than a person:
+		// the limits are checked but not reached (a test may set its own).
+		RateLimits: ratelimit.Generous}
 	if change != nil {
 		change(&cfg)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/identity"
+	"github.com/parleyhq/parley/internal/ratelimit"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -81,8 +82,15 @@ func login(s *Server, w http.ResponseWriter, r *http.Request, _ *identity.Princi
 	if err != nil {
 		return err
 	}
+	ticket, err := limitSignIn(r, s.Limits, m.ID, in.Email)
+	if err != nil {
+		return err
+	}
 	token, u, err := s.Identity.Login(r.Context(), m.ID, in.Email, in.Password)
 	if err != nil {
+		return err
+	}
+	if err := ticket.Return(r.Context()); err != nil {
 		return err
 	}
 	return s.signedIn(w, r, token, u)
@@ -92,6 +100,9 @@ func sso(s *Server, w http.ResponseWriter, r *http.Request, _ *identity.Principa
 	var in struct {
 		JWT         string `json:"jwt"`
 		Marketplace string `json:"marketplace"`
+	}
+	if err := s.Limits.Allow(r.Context(), ratelimit.SSOAddress, s.Limits.Address(r)); err != nil {
+		return err
 	}
 	if err := decode(w, r, &in); err != nil {
 		return err

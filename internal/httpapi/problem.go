@@ -5,8 +5,10 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/ratelimit"
 )
 
 // statusOf maps error codes to HTTP statuses.
@@ -53,6 +55,10 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Cache-Control", "no-store")
+	var limited *ratelimit.Exceeded
+	if errors.As(err, &limited) {
+		w.Header().Set("Retry-After", strconv.Itoa(limited.Seconds()))
+	}
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(p)
 }

@@ -1,6 +1,10 @@
 package httpapi
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/parleyhq/parley/internal/ratelimit"
+)
 
 // Routes is the API's route table.
 func Routes() []Route {
@@ -21,25 +25,25 @@ func Routes() []Route {
 		{http.MethodPut, "/api/v1/host/products/{external_id}", Host, hostProduct},
 		{http.MethodPut, "/api/v1/host/orders/{external_id}", Host, hostOrder},
 		{http.MethodPost, "/api/v1/host/orders/{external_id}/events", Host, hostOrderEvent},
-		{http.MethodPost, "/api/v1/host/webhooks", Host, hostWebhook},
+		{http.MethodPost, "/api/v1/host/webhooks", Host, limited(ratelimit.Webhooks, hostWebhook)},
 		{http.MethodGet, "/api/v1/host/webhooks", Host, hostWebhooks},
 		{http.MethodDelete, "/api/v1/host/webhooks/{id}", Host, deleteHostWebhook},
 		{http.MethodPut, "/api/v1/host/quote-forms/{category}", Host, withQuotes(hostQuoteForm)},
 		{http.MethodPut, "/api/v1/host/products/{external_id}/quote-form", Host, withQuotes(hostProductQuoteForm)},
 		{http.MethodPut, "/api/v1/host/quote-settings", Host, withQuotes(hostQuoteSettings)},
 
-		{http.MethodPost, "/api/v1/conversations", User, startConversation},
+		{http.MethodPost, "/api/v1/conversations", User, limited(ratelimit.Starts, startConversation)},
 		{http.MethodGet, "/api/v1/conversations", User, listConversations},
 		{http.MethodGet, "/api/v1/conversations/marketplaces", User, listMarketplaces},
 		{http.MethodGet, "/api/v1/conversations/{id}", User, getConversation},
 		{http.MethodPatch, "/api/v1/conversations/{id}", User, patchConversation},
 		{http.MethodGet, "/api/v1/conversations/{id}/messages", User, listMessages},
-		{http.MethodPost, "/api/v1/conversations/{id}/messages", User, sendMessage},
+		{http.MethodPost, "/api/v1/conversations/{id}/messages", User, limited(ratelimit.Messages, sendMessage)},
 		{http.MethodPost, "/api/v1/conversations/{id}/read", User, readConversation},
-		{http.MethodPost, "/api/v1/conversations/{id}/return-proposal", User, proposeReturn},
+		{http.MethodPost, "/api/v1/conversations/{id}/return-proposal", User, limited(ratelimit.Messages, proposeReturn)},
 		{http.MethodPost, "/api/v1/conversations/{id}/return-proposal/accept", User, acceptReturn},
 		{http.MethodPost, "/api/v1/conversations/{id}/return-proposal/decline", User, declineReturn},
-		{http.MethodPost, "/api/v1/attachments", User, uploadAttachment},
+		{http.MethodPost, "/api/v1/attachments", User, limited(ratelimit.Uploads, uploadAttachment)},
 		{http.MethodGet, "/api/v1/attachments/{id}", User, getAttachment},
 		{http.MethodPost, "/api/v1/blocks", User, createBlock},
 		{http.MethodDelete, "/api/v1/blocks/{id}", User, deleteBlock},
@@ -53,10 +57,10 @@ func Routes() []Route {
 		{http.MethodGet, "/api/v1/products/{id}", User, getProduct},
 		{http.MethodGet, "/api/v1/orders/{id}", User, getOrder},
 		{http.MethodGet, "/api/v1/users/{id}/profile", User, getBuyerProfile},
-		{http.MethodPost, "/api/v1/conversations/{id}/order-proposals", User, proposeOrder},
+		{http.MethodPost, "/api/v1/conversations/{id}/order-proposals", User, limited(ratelimit.Messages, proposeOrder)},
 		{http.MethodGet, "/api/v1/products/{id}/quote-form", User, withQuotes(productQuoteForm)},
 		{http.MethodGet, "/api/v1/conversations/{id}/quote", User, withQuotes(conversationQuote)},
-		{http.MethodPost, "/api/v1/conversations/{id}/quotes", User, withQuotes(offerQuote)},
+		{http.MethodPost, "/api/v1/conversations/{id}/quotes", User, limited(ratelimit.Messages, withQuotes(offerQuote))},
 		{http.MethodPost, "/api/v1/conversations/{id}/quotes/preview", User, withQuotes(previewQuote)},
 		{http.MethodGet, "/api/v1/quotes/{id}", User, withQuotes(getQuote)},
 		{http.MethodPost, "/api/v1/quotes/{id}/accept", User, withQuotes(answerQuote(true))},

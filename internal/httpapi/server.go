@@ -13,6 +13,7 @@ import (
 	"github.com/parleyhq/parley/internal/metrics"
 	"github.com/parleyhq/parley/internal/push"
 	"github.com/parleyhq/parley/internal/quote"
+	"github.com/parleyhq/parley/internal/ratelimit"
 	"github.com/parleyhq/parley/internal/settings"
 	"github.com/parleyhq/parley/internal/store"
 )
@@ -41,6 +42,8 @@ type Server struct {
 	Log   *slog.Logger
 	// SecureCookies marks the session cookie Secure (HTTPS deployments).
 	SecureCookies bool
+	// Limits are the rate limits; nil limits nothing.
+	Limits *ratelimit.Limiter
 
 	cop *http.CrossOriginProtection
 }

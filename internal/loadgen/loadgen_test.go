@@ -9,6 +9,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/app"
 	"github.com/parleyhq/parley/internal/loadgen"
+	"github.com/parleyhq/parley/internal/ratelimit"
 )
 
 const (
@@ -24,7 +25,7 @@ func startServer(tb testing.TB) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	cfg := app.Config{Addr: "127.0.0.1:0", DataDir: tb.TempDir(), BaseURL: "http://127.0.0.1", HostAPIKey: testKey,
 		SSOSecret: testSecret, MailFrom: "Parley <parley@localhost>", MaxUpload: 1 << 20, LogLevel: "warn",
-		DatabaseURL: os.Getenv("PARLEY_BENCH_DATABASE_URL")}
+		DatabaseURL: os.Getenv("PARLEY_BENCH_DATABASE_URL"), RateLimits: ratelimit.Generous}
 	a, err := app.Open(ctx, cfg, io.Discard)
 	if err != nil {
 		tb.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/httpapi"
+	"github.com/parleyhq/parley/internal/ratelimit"
 )
 
 type loginBody struct {
@@ -35,10 +36,19 @@ func (a *App) showLogin(w http.ResponseWriter, r *http.Request, status int, emai
 
 func (a *App) login(w http.ResponseWriter, r *http.Request) {
 	email, password := r.PostFormValue("email"), r.PostFormValue("password")
+	ticket, err := a.limitSignIn(r, email)
+	if err != nil {
+		a.signInRefused(w, r, email, err)
+		return
+	}
 	token, _, err := a.cfg.Identity.Login(r.Context(), a.cfg.Marketplace.ID, email, password)
 	if err != nil {
 		l := a.cat.localizer(a.cat.negotiate(r, ""))
 		a.showLogin(w, r, http.StatusUnauthorized, email, l.T("login.failed"))
+		return
+	}
+	if err := ticket.Return(r.Context()); err != nil {
+		a.serverError(w, r, err)
 		return
 	}
 	a.setSession(w, token)
@@ -65,6 +75,10 @@ func (a *App) sso(w http.ResponseWriter, r *http.Request) {
 	if !a.ssoOriginAllowed(r) {
 		l := a.cat.localizer(a.cat.negotiate(r, ""))
 		a.showLogin(w, r, http.StatusForbidden, "", l.T("login.sso_failed"))
+		return
+	}
+	if err := a.cfg.Limits.Allow(r.Context(), ratelimit.SSOAddress, a.cfg.Limits.Address(r)); err != nil {
+		a.signInRefused(w, r, "", err)
 		return
 	}
 	token, u, err := a.cfg.Identity.SSO(r.Context(), a.cfg.Marketplace, r.PostFormValue("jwt"))

@@ -18,6 +18,7 @@ import (
 	"github.com/parleyhq/parley/internal/identity"
 	"github.com/parleyhq/parley/internal/mail"
 	"github.com/parleyhq/parley/internal/quote"
+	"github.com/parleyhq/parley/internal/ratelimit"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -59,6 +60,8 @@ type Config struct {
 	// serves none.
 	Quotes *quote.Service
 	Log    *slog.Logger
+	// Limits are the rate limits of the sign-in forms; nil limits nothing.
+	Limits *ratelimit.Limiter
 }
 
 // App serves the web pages.

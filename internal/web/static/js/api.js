@@ -1,13 +1,19 @@
 // A small client of Parley's JSON API: the session cookie on pages, a
 // Bearer token in the widget frame.
+import { t } from './i18n.js';
+
 let token = null;
 
 export function setToken(t) { token = t; }
 export function getToken() { return token; }
 
 export class APIError extends Error {
-  constructor(status, problem) {
-    super(problem?.detail || problem?.title || 'HTTP ' + status);
+  // retryAfter is the Retry-After of a 429 (rate_limited), whose message is
+  // the wait in the page's language instead of the server's English.
+  constructor(status, problem, retryAfter) {
+    const wait = status === 429 ? Math.max(1, parseInt(retryAfter, 10) || 1) : 0;
+    super(wait ? t('rate_limited', { Count: wait }) : problem?.detail || problem?.title || 'HTTP ' + status);
+    this.retryAfter = wait;
     this.status = status;
     this.code = problem?.code || '';
     this.problem = problem;
@@ -28,7 +34,7 @@ export async function api(method, path, body) {
     // The session ended (signed out elsewhere, expired): sign in again.
     location.href = '/login?next=' + encodeURIComponent(location.pathname + location.search);
   }
-  if (!res.ok) throw new APIError(res.status, data);
+  if (!res.ok) throw new APIError(res.status, data, res.headers.get('Retry-After'));
   return data;
 }
 
@@ -43,7 +49,7 @@ export function upload(file, onProgress) {
       let data = null;
       try { data = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
       if (xhr.status === 201 || xhr.status === 200) resolve(data);
-      else reject(new APIError(xhr.status, data));
+      else reject(new APIError(xhr.status, data, xhr.getResponseHeader('Retry-After')));
     };
     xhr.onerror = () => reject(new APIError(0, null));
     const form = new FormData();

@@ -164,9 +164,9 @@ export class Thread {
     item.li = h('li', {}, file.name, bar, remove);
     this.els.uploads.append(item.li);
     this.files.push(item);
-    item.promise = upload(file, (p) => { bar.value = p; }).then((a) => { item.id = a.id; bar.value = 1; }, () => {
+    item.promise = upload(file, (p) => { bar.value = p; }).then((a) => { item.id = a.id; bar.value = 1; }, (err) => {
       item.error = true;
-      bar.replaceWith(h('span', { class: 'error' }, t('upload_failed')));
+      bar.replaceWith(h('span', { class: 'error', role: 'alert' }, err.status === 429 ? err.message : t('upload_failed')));
     });
   }
 
@@ -197,6 +197,7 @@ export class Thread {
     } catch (e) {
       p.failed = true;
       p.error = e.message;
+      p.limited = e.status === 429;
       this.render(false);
     }
   }
@@ -260,6 +261,7 @@ export class Thread {
       p.attachments.length ? h('p', { class: 'muted' }, t('attachment') + ' × ' + p.attachments.length) : null,
       h('p', { class: 'meta' }, p.failed
         ? [h('span', { class: 'receipt failed', 'data-state': 'failed', title: p.error || '' }, '! ' + t('failed')),
+           p.limited ? h('span', { class: 'error rate-limited', role: 'alert' }, p.error) : null,
            h('button', { type: 'button', class: 'small retry', onclick: () => this.post(p) }, t('retry'))]
         : h('span', { class: 'receipt pending', 'data-state': 'pending' }, '… ' + t('not_sent'))));
   }
