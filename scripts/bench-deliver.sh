@@ -61,6 +61,8 @@ fi
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 export PARLEY_HOST_API_KEY=bench-host-key-$RANDOM$RANDOM
 export PARLEY_SSO_SECRET=bench-sso-secret-0123456789abcdef-$RANDOM
+# The load generator shares a few users' sessions among many sockets.
+export PARLEY_WS_MAX_PER_USER=1000000 PARLEY_WS_MAX_PER_SESSION=1000000
 unset PARLEY_DATABASE_URL PARLEY_NATS_URL
 
 start_nodes() { # $1: run name

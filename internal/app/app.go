@@ -137,6 +137,7 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	a.Push.Register(a.Runner)
 	a.Settings = settings.NewService(db)
 	a.Identity = identity.NewService(db)
+	a.Identity.LimitHashing(cfg.PasswordHashes, cfg.PasswordQueueWait)
 	a.Catalog = catalog.NewService(db)
 	a.Conversations = conversation.NewService(db, a.Bus, hooks{notifier, a.Push}, attachmentStore{})
 	webhooks := webhook.New(db, a.Runner.Queue())
@@ -156,6 +157,7 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	}
 	a.Hub = realtime.NewHub(a.Conversations, a.Identity, a.Bus, a.Log)
 	a.Hub.Presence = presence
+	a.Hub.Limits = realtime.Limits{PerUser: cfg.WSMaxPerUser, PerSession: cfg.WSMaxPerSession}
 	if cfg.Demo {
 		if err := a.openDemo(ctx); err != nil {
 			a.Close()
