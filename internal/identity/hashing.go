@@ -91,13 +91,13 @@ func (s *Service) PasswordHashes() int64 { return s.hash.hashes.Load() }
 // same cost, so that the answer takes as long as for a wrong password.
 func (s *Service) checkPassword(ctx context.Context, encoded, password string) (bool, error) {
 	h, err := parseHash(encoded)
-	real := err == nil
-	if !real {
+	usable := err == nil
+	if !usable {
 		h = dummy
 	}
 	var ok bool
 	if err := s.hash.do(ctx, false, func() { ok = h.matches(password) }); err != nil {
 		return false, err
 	}
-	return ok && real, nil
+	return ok && usable, nil
 }
