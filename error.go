@@ -3,6 +3,7 @@ package parley
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes are stable: clients switch on them, so they never change once
@@ -36,6 +37,9 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  []FieldError
+	// RetryAfter, when set, tells the caller when to try again (the
+	// Retry-After header of a rate_limited answer).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {

@@ -64,6 +64,8 @@ export PARLEY_SSO_SECRET=bench-sso-secret-0123456789abcdef-$RANDOM
 # The load's senders post far faster than a person: limits they never reach,
 # still checked on every request (docs/security.md, "Rate limits").
 for v in LOGIN_EMAIL LOGIN_ADDR SSO_ADDR STARTS MESSAGES UPLOADS WEBHOOKS; do export "PARLEY_RATE_$v=1000000/1s"; done
+# The load generator shares a few users' sessions among many sockets.
+export PARLEY_WS_MAX_PER_USER=1000000 PARLEY_WS_MAX_PER_SESSION=1000000
 unset PARLEY_DATABASE_URL PARLEY_NATS_URL
 
 start_nodes() { # $1: run name

@@ -92,7 +92,7 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 		return nil, err
 	}
 	a.DB = db
-	a.Limits = ratelimit.ForDB(cfg.RateLimits, db, a.Log)
+	a.Limits = ratelimit.ForDB(cfg.RateLimits, db, a.Log, a.Metrics.RefusalHook())
 	if err := a.bootstrap(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -149,6 +149,7 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	a.Push.Register(a.Runner)
 	a.Settings = settings.NewService(db)
 	a.Identity = identity.NewService(db)
+	a.Identity.LimitHashing(cfg.PasswordHashes, cfg.PasswordQueueWait)
 	a.Catalog = catalog.NewService(db)
 	a.Conversations = conversation.NewService(db, a.Bus, hooks{notifier, a.Push}, attachmentStore{})
 	webhooks := webhook.New(db, a.Runner.Queue())
@@ -168,6 +169,7 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	}
 	a.Hub = realtime.NewHub(a.Conversations, a.Identity, a.Bus, a.Log)
 	a.Hub.Presence = presence
+	a.Hub.Limits = realtime.Limits{PerUser: cfg.WSMaxPerUser, PerSession: cfg.WSMaxPerSession}
 	if cfg.Demo {
 		if err := a.openDemo(ctx); err != nil {
 			a.Close()

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/ratelimit"
+	"github.com/parleyhq/parley/internal/identity"
+	"github.com/parleyhq/parley/internal/realtime"
 )
 
 // Config is everything Parley can be told at start-up.
@@ -42,6 +44,14 @@ type Config struct {
 	// RateLimits are the rate limits and the trusted proxies
 	// (docs/security.md, "Rate limits"); zero limits take the defaults.
 	RateLimits ratelimit.Settings
+	// WSMaxPerUser and WSMaxPerSession cap the sockets one user and one
+	// session hold open on a node (0: realtime's defaults).
+	WSMaxPerUser, WSMaxPerSession int
+	// PasswordHashes bounds the password hashes running at once and
+	// PasswordQueueWait how long a sign-in waits for one (0: identity's
+	// defaults).
+	PasswordHashes    int
+	PasswordQueueWait time.Duration
 }
 
 // envOf names the environment twin of each flag.
@@ -72,6 +82,12 @@ var envOf = map[string]string{
 	"pprof-addr":        "PARLEY_PPROF_ADDR",
 	"metrics-addr":      "PARLEY_METRICS_ADDR",
 	"host-origins":      "PARLEY_HOST_ORIGINS",
+
+	// Limits on sockets and sign-ins (docs/security.md).
+	"ws-max-per-user":     "PARLEY_WS_MAX_PER_USER",
+	"ws-max-per-session":  "PARLEY_WS_MAX_PER_SESSION",
+	"password-hashes":     "PARLEY_PASSWORD_HASHES",
+	"password-queue-wait": "PARLEY_PASSWORD_QUEUE_WAIT",
 }
 
 // ParseConfig reads flags, then the environment for each flag not given.
@@ -95,6 +111,10 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (C
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&c.PprofAddr, "pprof-addr", "", "serve Go's /debug/pprof profiles on this address (keep it private)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", "", "serve Prometheus /metrics on this address (keep it private); empty: no metrics")
+	fs.IntVar(&c.WSMaxPerUser, "ws-max-per-user", realtime.DefaultMaxPerUser, "most WebSockets one user may hold open on a node")
+	fs.IntVar(&c.WSMaxPerSession, "ws-max-per-session", realtime.DefaultMaxPerSession, "most WebSockets one session may hold open on a node")
+	fs.IntVar(&c.PasswordHashes, "password-hashes", identity.DefaultConcurrentHashes(), "most password hashes (32 MiB each) running at once")
+	fs.DurationVar(&c.PasswordQueueWait, "password-queue-wait", identity.DefaultHashWait, "how long a sign-in waits for a password hash slot before 429 (Go duration)")
 	hostOrigins := fs.String("host-origins", "", "comma-separated origins (https://shop.example) whose pages may post the sign-in form /auth/sso")
 	proxies := rateFlags(fs, &c.RateLimits)
 	if err := fs.Parse(args); err != nil {
@@ -159,6 +179,12 @@ func (c *Config) validate() error {
 	}
 	if c.UploadRetention <= 0 {
 		return fmt.Errorf("--upload-retention / PARLEY_UPLOAD_RETENTION: must be positive")
+	}
+	if c.WSMaxPerUser < 1 || c.WSMaxPerSession < 1 {
+		return fmt.Errorf("--ws-max-per-user / --ws-max-per-session: must be at least 1")
+	}
+	if c.PasswordHashes < 1 || c.PasswordQueueWait <= 0 {
+		return fmt.Errorf("--password-hashes / PARLEY_PASSWORD_HASHES must be at least 1 and --password-queue-wait positive")
 	}
 	if c.HostAPIKey != "" && len(c.HostAPIKey) < 16 {
 		return fmt.Errorf("PARLEY_HOST_API_KEY: must be at least 16 characters")

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/parleyhq/parley/internal/app"
+	"github.com/parleyhq/parley/internal/ratelimit"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/store/storetest"
 )
@@ -58,7 +59,11 @@ func testMetrics(t *testing.T, d store.Dialect) {
 		if d == store.Postgres {
 			url = storetest.NewSchema(t)
 		}
-		e := startConfigured(t, func(c *app.Config) { c.DatabaseURL = url; c.MetricsAddr = "127.0.0.1:0" })
+		e := startConfigured(t, func(c *app.Config) {
+			c.DatabaseURL = url
+			c.MetricsAddr = "127.0.0.1:0"
+			c.RateLimits = ratelimit.Settings{}
+		})
 		if err := e.app.ServeMetrics(); err != nil {
 			t.Fatal(err)
 		}
@@ -67,6 +72,10 @@ func testMetrics(t *testing.T, d store.Dialect) {
 		id := st["conversation"].(map[string]any)["id"].(string)
 		e.must(201, "POST", "/api/v1/conversations/"+id+"/messages", w.owner, msg("m-2", "hi"))
 		e.call("GET", "/api/v1/conversations/nope", w.buyer, nil)
+		// Six wrong passwords for one account: the sixth is over its limit.
+		for i := 0; i < 6; i++ {
+			e.call("POST", "/api/v1/auth/login", "", map[string]any{"email": "nobody@example.com", "password": "wrong-password"})
+		}
 		e.mustDial(t, w.owner, "")
 		// The new conversation mails the seller's owner: a job runs (its
 		// run is counted once its handler returns).
@@ -80,6 +89,8 @@ func testMetrics(t *testing.T, d store.Dialect) {
 			`parley_http_requests_total{code="404",method="GET",route="/api/v1/conversations/{id}"}`:           1,
 			`parley_http_requests_total{code="101",method="GET",route="/api/v1/ws"}`:                           1,
 			`parley_ws_sockets`: 1,
+			`parley_rate_limited_total{limit="signin_account"}`:                               1,
+			`parley_http_requests_total{code="429",method="POST",route="/api/v1/auth/login"}`: 1,
 		} {
 			if got := m[series]; got != want {
 				t.Errorf("%s = %v, want %v", series, got, want)

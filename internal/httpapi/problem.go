@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
 	"strconv"
 
@@ -52,6 +53,9 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	var e *parley.Error
 	if errors.As(err, &e) {
 		p.Errors = e.Fields
+		if e.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(e.RetryAfter.Seconds()))))
+		}
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Cache-Control", "no-store")

@@ -34,31 +34,58 @@ func HashPassword(password string) (string, error) {
 
 var errBadHash = errors.New("identity: malformed password hash")
 
+// argonHash is a decoded argon2id hash.
+type argonHash struct {
+	salt, key []byte
+	time, mem uint32
+	threads   uint8
+}
+
+// dummy has the parameters of a real hash and a random key that no
+// password gives: checking against it costs what a real check costs.
+var dummy = func() argonHash {
+	h := argonHash{salt: make([]byte, 16), key: make([]byte, argonKeyLen), time: argonTime, mem: argonMemory, threads: argonThreads}
+	rand.Read(h.salt)
+	rand.Read(h.key)
+	return h
+}()
+
 // CheckPassword reports whether password matches the encoded hash.
 func CheckPassword(encoded, password string) (bool, error) {
+	h, err := parseHash(encoded)
+	if err != nil {
+		return false, err
+	}
+	return h.matches(password), nil
+}
+
+// parseHash decodes a hash made by HashPassword.
+func parseHash(encoded string) (argonHash, error) {
+	var h argonHash
 	parts := strings.Split(encoded, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
-		return false, errBadHash
+		return h, errBadHash
 	}
 	var version int
-	var mem uint32
-	var t uint32
-	var p uint8
 	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
-		return false, errBadHash
+		return h, errBadHash
 	}
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &mem, &t, &p); err != nil {
-		return false, errBadHash
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &h.mem, &h.time, &h.threads); err != nil || h.time == 0 || h.threads == 0 {
+		return h, errBadHash
 	}
 	enc := base64.RawStdEncoding
-	salt, err := enc.DecodeString(parts[4])
-	if err != nil {
-		return false, errBadHash
+	var err error
+	if h.salt, err = enc.DecodeString(parts[4]); err != nil {
+		return h, errBadHash
 	}
-	want, err := enc.DecodeString(parts[5])
-	if err != nil {
-		return false, errBadHash
+	if h.key, err = enc.DecodeString(parts[5]); err != nil || len(h.key) == 0 {
+		return h, errBadHash
 	}
-	got := argon2.IDKey([]byte(password), salt, t, mem, p, uint32(len(want)))
-	return subtle.ConstantTimeCompare(got, want) == 1, nil
+	return h, nil
+}
+
+// matches runs argon2id over password and compares in constant time.
+func (h argonHash) matches(password string) bool {
+	got := argon2.IDKey([]byte(password), h.salt, h.time, h.mem, h.threads, uint32(len(h.key)))
+	return subtle.ConstantTimeCompare(got, h.key) == 1
 }

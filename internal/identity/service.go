@@ -17,33 +17,34 @@ const SessionTTL = 30 * 24 * time.Hour
 type Service struct {
 	db    *store.DB
 	cache principalCache
+	hash  *hashGate
 }
 
-// NewService returns the identity service.
-func NewService(db *store.DB) *Service { return &Service{db: db} }
+// NewService returns the identity service, hashing passwords within the
+// default bounds (LimitHashing changes them).
+func NewService(db *store.DB) *Service { return &Service{db: db, hash: newHashGate(0, 0)} }
 
 var errBadCredentials = parley.Errorf(parley.EUnauthorized, "Wrong email or password.")
 
 // Login checks a local account's password and opens a session.
 func (s *Service) Login(ctx context.Context, marketplaceID int64, email, password string) (string, parley.User, error) {
 	u, err := store.UserByEmail(s.db.Reader(ctx), marketplaceID, email)
-	if errors.Is(err, store.ErrNotFound) {
-		// Spend the same time as a real check so that timing does not tell
-		// which emails have accounts.
-		CheckPassword(dummyHash, password)
-		return "", parley.User{}, errBadCredentials
-	} else if err != nil {
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return "", parley.User{}, err
 	}
-	ok, err := CheckPassword(u.PasswordHash, password)
-	if err != nil || !ok {
+	// An unknown email (u is empty) is checked against a dummy hash: the
+	// answer takes as long as a wrong password's, so timing does not tell
+	// which emails have accounts.
+	ok, err := s.checkPassword(ctx, u.PasswordHash, password)
+	if err != nil {
+		return "", parley.User{}, err
+	}
+	if !ok {
 		return "", parley.User{}, errBadCredentials
 	}
 	token, err := s.openSession(ctx, u.ID)
 	return token, u, err
 }
-
-var dummyHash, _ = HashPassword("parley-dummy-password")
 
 // SSO verifies a host sign-in JWT, creates or updates the user from its
 // claims and opens a session.
@@ -155,15 +156,19 @@ func (s *Service) CreateLocalUser(ctx context.Context, marketplaceID int64, emai
 	if len(fields) > 0 {
 		return parley.User{}, parley.Invalid(fields...)
 	}
-	hash, err := HashPassword(password)
-	if err != nil {
+	var hash string
+	var hashErr error
+	if err := s.hash.do(ctx, true, func() { hash, hashErr = HashPassword(password) }); err != nil {
 		return parley.User{}, err
+	}
+	if hashErr != nil {
+		return parley.User{}, hashErr
 	}
 	if name == "" {
 		name = email
 	}
 	var u parley.User
-	err = s.db.Write(ctx, func(tx *store.Tx) error {
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
 		var err error
 		u, _, err = store.UpsertUser(tx, parley.User{MarketplaceID: marketplaceID, ExternalID: "local:" + email, Email: email,
 			Name: name, PasswordHash: hash, IsOperator: operator})

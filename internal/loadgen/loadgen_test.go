@@ -25,7 +25,9 @@ func startServer(tb testing.TB) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	cfg := app.Config{Addr: "127.0.0.1:0", DataDir: tb.TempDir(), BaseURL: "http://127.0.0.1", HostAPIKey: testKey,
 		SSOSecret: testSecret, MailFrom: "Parley <parley@localhost>", MaxUpload: 1 << 20, LogLevel: "warn",
-		DatabaseURL: os.Getenv("PARLEY_BENCH_DATABASE_URL"), RateLimits: ratelimit.Generous}
+		DatabaseURL: os.Getenv("PARLEY_BENCH_DATABASE_URL"), RateLimits: ratelimit.Generous,
+		// The runs share a few users' sessions among many sockets.
+		WSMaxPerUser: 1 << 20, WSMaxPerSession: 1 << 20}
 	a, err := app.Open(ctx, cfg, io.Discard)
 	if err != nil {
 		tb.Fatal(err)

@@ -163,3 +163,12 @@ func (m *Metrics) JobHook() func(string, string, time.Duration) {
 	}
 	return m.JobRan
 }
+
+// RefusalHook returns the rate limiter's OnRefused callback (nil for a nil
+// Metrics).
+func (m *Metrics) RefusalHook() func(string) {
+	if m == nil {
+		return nil
+	}
+	return m.RateLimited
+}

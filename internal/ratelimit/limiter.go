@@ -30,6 +30,7 @@ type Limiter struct {
 	now     func() time.Time
 	proxies []netip.Prefix
 	log     *slog.Logger
+	refused func(class string)
 }
 
 // Options are what New needs besides the settings.
@@ -40,11 +41,13 @@ type Options struct {
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	Log *slog.Logger
+	// OnRefused, when set, is told the class of every refusal (metrics).
+	OnRefused func(class string)
 }
 
 // New returns a limiter with the settings (zero limits take the defaults).
 func New(s Settings, o Options) *Limiter {
-	l := &Limiter{limits: s.limits(), shared: o.Shared, now: o.Now, proxies: s.TrustedProxies, log: o.Log}
+	l := &Limiter{limits: s.limits(), shared: o.Shared, now: o.Now, proxies: s.TrustedProxies, log: o.Log, refused: o.OnRefused}
 	if l.now == nil {
 		l.now = time.Now
 	}
@@ -61,8 +64,8 @@ func New(s Settings, o Options) *Limiter {
 
 // ForDB returns a limiter that shares its buckets through db when db is
 // PostgreSQL, and keeps them in memory on SQLite.
-func ForDB(s Settings, db *store.DB, log *slog.Logger) *Limiter {
-	o := Options{Now: db.Now, Log: log}
+func ForDB(s Settings, db *store.DB, log *slog.Logger, onRefused func(class string)) *Limiter {
+	o := Options{Now: db.Now, Log: log, OnRefused: onRefused}
 	if db.Dialect == store.Postgres {
 		o.Shared = db
 	}
@@ -88,6 +91,14 @@ func (e *Exceeded) Unwrap() error { return e.err }
 // Seconds is Retry-After: the wait in whole seconds, at least one.
 func (e *Exceeded) Seconds() int {
 	return max(1, int(math.Ceil(e.RetryAfter.Seconds())))
+}
+
+// exceeded is the refusal of class c for d, counted by OnRefused.
+func (l *Limiter) exceeded(c Class, d time.Duration) *Exceeded {
+	if l.refused != nil {
+		l.refused(c.String())
+	}
+	return exceeded(c, d)
 }
 
 func exceeded(c Class, d time.Duration) *Exceeded {
@@ -120,7 +131,7 @@ func (l *Limiter) Take(ctx context.Context, c Class, key string) (Ticket, error)
 	now := l.now()
 	res, wait := l.mem[c].take(key, now)
 	if res == nil {
-		return Ticket{}, exceeded(c, wait)
+		return Ticket{}, l.exceeded(c, wait)
 	}
 	t := Ticket{l: l, class: c, key: key, at: now, res: res}
 	if l.shared == nil {
@@ -134,7 +145,7 @@ func (l *Limiter) Take(ctx context.Context, c Class, key string) (Ticket, error)
 	}
 	if !ok {
 		res.CancelAt(now)
-		return Ticket{}, exceeded(c, wait)
+		return Ticket{}, l.exceeded(c, wait)
 	}
 	return t, nil
 }

@@ -17,6 +17,12 @@
 // with code 4000: the client reconnects and syncs from its cursor. Nothing
 // is lost: the bus is only a fast path in front of GET /api/v1/sync.
 //
+// What a client sends is bounded too (limits.go): a frame header claiming
+// more than MaxClientMessage, or fragments adding up to more, close the
+// socket with 1009 before the payload is read; a user and a session may
+// hold only so many sockets (Limits), and one more is refused with 429
+// before the upgrade.
+//
 // Every few seconds the Hub checks each socket's credentials again, so a
 // revoked session or a removed membership stops the events within seconds.
 package realtime

@@ -33,10 +33,14 @@ type Hub struct {
 	// AllowedOrigins may open a socket with the session cookie, besides the
 	// server's own origin.
 	AllowedOrigins []string
+	// Limits caps the sockets per user and per session.
+	Limits Limits
 
-	mu      sync.RWMutex
-	topics  map[string]map[*Socket]struct{}
-	sockets map[*Socket]struct{}
+	mu         sync.RWMutex
+	topics     map[string]map[*Socket]struct{}
+	sockets    map[*Socket]struct{}
+	perUser    map[int64]int  // admitted sockets by user id
+	perSession map[string]int // admitted sockets by token
 
 	overflows atomic.Int64
 	renders   atomic.Int64 // conversation.updated after a message read from the database
@@ -50,7 +54,7 @@ func NewHub(conv *conversation.Service, ids *identity.Service, b bus.Bus, log *s
 		log = slog.Default()
 	}
 	return &Hub{conv: conv, ids: ids, bus: b, log: log, topics: map[string]map[*Socket]struct{}{},
-		sockets: map[*Socket]struct{}{}, typingAt: map[string]time.Time{}}
+		sockets: map[*Socket]struct{}{}, perUser: map[int64]int{}, perSession: map[string]int{}, typingAt: map[string]time.Time{}}
 }
 
 // Sockets is the number of open sockets on this node.
@@ -139,6 +143,9 @@ func (h *Hub) unregister(s *Socket) {
 	_, known := h.sockets[s]
 	delete(h.sockets, s)
 	h.setTopicsLocked(s, nil)
+	if known && s.admitted {
+		h.releaseLocked(s.userID, s.token)
+	}
 	h.mu.Unlock()
 	if known && h.Presence != nil {
 		h.Presence.disconnected(s.Principal())

@@ -70,11 +70,15 @@ func (h *Hub) originAllowed(r *http.Request) bool {
 // the upgrade.
 func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, p *identity.Principal, token string) error {
 	cursor := r.URL.Query().Get("cursor")
+	if err := h.admit(p.User.ID, token); err != nil {
+		return err
+	}
 	conn, _, _, err := ws.UpgradeHTTP(r, w)
 	if err != nil {
+		h.release(p.User.ID, token)
 		return nil // the upgrader has answered with the reason
 	}
-	s := &Socket{hub: h, conn: conn, token: token}
+	s := &Socket{hub: h, conn: conn, token: token, admitted: true, userID: p.User.ID}
 	s.p.Store(p)
 	// Register before catching up, so that nothing committed in between is
 	// missed (a change may arrive twice: clients de-duplicate by seq).
@@ -108,21 +112,22 @@ func (h *Hub) catchUp(ctx context.Context, s *Socket, cursor string) {
 	}
 }
 
-// readLoop reads the client's frames: delivered, typing, ping.
+// readLoop reads the client's frames: delivered, typing, ping. The reader
+// refuses a message over MaxClientMessage from its header (newFrameReader).
 func (h *Hub) readLoop(s *Socket) {
-	defer s.close(ws.StatusNormalClosure, "")
 	ctx := context.Background()
+	rd := newFrameReader(s)
+	control := wsutil.ControlFrameHandler(s, ws.StateServerSide)
 	for {
 		s.conn.SetReadDeadline(time.Now().Add(readTimeout))
-		data, op, err := wsutil.ReadClientData(s)
+		data, err := readText(rd, control)
 		if err != nil {
+			code, reason, drain := closeFor(err)
+			s.closeDraining(code, reason, drain)
 			return
 		}
-		if op != ws.OpText {
-			continue
-		}
 		var f clientFrame
-		if len(data) > 4096 || json.Unmarshal(data, &f) != nil {
+		if json.Unmarshal(data, &f) != nil {
 			s.sendFrame(Frame{Type: FrameError, Data: map[string]string{"code": parley.EBadRequest, "detail": "frames are JSON objects with a type"}}, false)
 			continue
 		}

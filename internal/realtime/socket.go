@@ -54,6 +54,10 @@ type Socket struct {
 	conn  net.Conn
 	token string
 	p     atomic.Pointer[identity.Principal]
+	// admitted: the socket holds a slot of its user's and session's caps
+	// (Hub.admit), given back when it is unregistered.
+	admitted bool
+	userID   int64
 
 	wmu sync.Mutex // one writer at a time on conn
 
@@ -274,7 +278,21 @@ func (s *Socket) overflow() {
 
 // close ends the socket once: a close frame with the code, then the
 // connection, and the hub forgets it.
-func (s *Socket) close(code ws.StatusCode, reason string) {
+func (s *Socket) close(code ws.StatusCode, reason string) { s.closeDraining(code, reason, false) }
+
+// Draining after a refused message: how long and how much of what the
+// client still sends is read and thrown away after the close frame.
+const (
+	drainTime  = time.Second
+	drainBytes = 64 << 10
+)
+
+// closeDraining is close; with drain (only from the reader's goroutine) it
+// sends FIN after the close frame and reads a little of what the client is
+// still sending before hanging up: closing with unread bytes would send a
+// reset, which can cost the client the close frame and its code. A client
+// that keeps sending past drainBytes gets the reset.
+func (s *Socket) closeDraining(code ws.StatusCode, reason string, drain bool) {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -288,5 +306,10 @@ func (s *Socket) close(code ws.StatusCode, reason string) {
 	s.conn.SetWriteDeadline(time.Now().Add(time.Second))
 	ws.WriteFrame(s.conn, ws.NewCloseFrame(ws.NewCloseFrameBody(code, reason)))
 	s.wmu.Unlock()
+	if cw, ok := s.conn.(interface{ CloseWrite() error }); ok && drain {
+		cw.CloseWrite()
+		s.conn.SetReadDeadline(time.Now().Add(drainTime))
+		io.CopyN(io.Discard, s.conn, drainBytes)
+	}
 	s.conn.Close()
 }

@@ -1,12 +1,16 @@
 package web
 
 import (
+	"errors"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/httpapi"
 	"github.com/parleyhq/parley/internal/ratelimit"
 )
@@ -44,6 +48,13 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 	token, _, err := a.cfg.Identity.Login(r.Context(), a.cfg.Marketplace.ID, email, password)
 	if err != nil {
 		l := a.cat.localizer(a.cat.negotiate(r, ""))
+		var e *parley.Error
+		if errors.As(err, &e) && e.Code == parley.ERateLimited {
+			// Too many sign-ins at once (identity's hashing bound).
+			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(e.RetryAfter.Seconds()))))
+			a.showLogin(w, r, http.StatusTooManyRequests, email, l.T("login.busy"))
+			return
+		}
 		a.showLogin(w, r, http.StatusUnauthorized, email, l.T("login.failed"))
 		return
 	}
