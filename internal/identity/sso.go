@@ -59,9 +59,6 @@ func (s *Service) SSO(ctx context.Context, m parley.Marketplace, token string) (
 			if in.Name == "" {
 				in.Name = existing.Name
 			}
-			if in.Locale == "" {
-				in.Locale = existing.Locale
-			}
 		case !errors.Is(err, store.ErrNotFound):
 			return err
 		}
