@@ -13,20 +13,15 @@ import (
 
 // Config is everything Parley can be told at start-up.
 type Config struct {
-	Addr        string
-	DataDir     string
-	Demo        bool
-	BaseURL     string
-	DatabaseURL string
-	NATSURL     string
-	SMTPURL     string
-	HostAPIKey  string
-	SSOSecret   string
-	// SSOIssuer and SSOAudience, when set, are the iss and aud the default
-	// marketplace's sign-in JWTs must carry; SSOMaxLifetime caps exp - iat.
-	SSOIssuer       string
-	SSOAudience     string
-	SSOMaxLifetime  time.Duration
+	Addr            string
+	DataDir         string
+	Demo            bool
+	BaseURL         string
+	DatabaseURL     string
+	NATSURL         string
+	SMTPURL         string
+	HostAPIKey      string
+	SSOSecret       string
 	MailFrom        string
 	TicketAutoclose time.Duration
 	MaxUpload       int64
@@ -39,6 +34,12 @@ type Config struct {
 	// HostOrigins may post the sign-in form (POST /auth/sso) from their
 	// pages: the host marketplace's own origins.
 	HostOrigins []string
+	// SSOIssuer and SSOAudience, when set, are the iss and aud the default
+	// marketplace's sign-in JWTs must carry; SSOMaxLifetime caps exp - iat
+	// of every sign-in JWT (docs/security.md, "Sign-in tokens").
+	SSOIssuer      string
+	SSOAudience    string
+	SSOMaxLifetime time.Duration
 }
 
 // envOf names the environment twin of each flag.
