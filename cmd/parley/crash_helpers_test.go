@@ -305,7 +305,7 @@ func setupWorld(t *testing.T, base string) *crashWorld {
 	w := &crashWorld{tokens: map[string]string{}, readers: map[jsonID]string{}, first: map[jsonID]apiMessage{}}
 	anon := &apiClient{http: host.http, base: base}
 	for _, u := range append(append([]string{}, sellers...), buyers...) {
-		jwt, err := identity.SignHostJWT(crashSSOSecret, u, u+"@crash.test", "User "+u, time.Now(), time.Hour)
+		jwt, err := identity.SignHostJWT(crashSSOSecret, u, u+"@crash.test", "User "+u, time.Now(), 5*time.Minute)
 		if err != nil {
 			t.Fatal(err)
 		}

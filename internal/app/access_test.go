@@ -209,7 +209,7 @@ func (e *env) otherTenant(t *testing.T) func() string {
 	// The same external ids exist in the second marketplace too.
 	e.must(201, "PUT", "/api/v1/host/users/buyer", otherAPIKey, map[string]any{"name": "Second buyer"})
 	return func() string {
-		jwt, _ := identity.SignHostJWT(testSSOSecret+"-second", "buyer", "", "Second buyer", e.app.DB.Now(), 3600e9)
+		jwt, _ := identity.SignHostJWT(testSSOSecret+"-second", "buyer", "", "Second buyer", e.app.DB.Now(), 300e9)
 		return e.must(200, "POST", "/api/v1/auth/sso", "", map[string]any{"jwt": jwt, "marketplace": "second"})["token"].(string)
 	}
 }

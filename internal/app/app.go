@@ -150,6 +150,12 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	a.Settings = settings.NewService(db)
 	a.Identity = identity.NewService(db)
 	a.Identity.LimitHashing(cfg.PasswordHashes, cfg.PasswordQueueWait)
+	a.Identity.JWTMaxLifetime = cfg.SSOMaxLifetime
+	a.Identity.Register(a.Runner)
+	if err := a.Identity.ScheduleSweep(ctx); err != nil {
+		a.Close()
+		return nil, fmt.Errorf("schedule the used sign-in token clean-up: %w", err)
+	}
 	a.Catalog = catalog.NewService(db)
 	a.Conversations = conversation.NewService(db, a.Bus, hooks{notifier, a.Push}, attachmentStore{})
 	webhooks := webhook.New(db, a.Runner.Queue())
@@ -190,6 +196,12 @@ func (a *App) bootstrap(ctx context.Context) error {
 		}
 		if cfg.SSOSecret != "" {
 			m.SSOSecret = cfg.SSOSecret
+		}
+		if cfg.SSOIssuer != "" {
+			m.SSOIssuer = cfg.SSOIssuer
+		}
+		if cfg.SSOAudience != "" {
+			m.SSOAudience = cfg.SSOAudience
 		}
 		if cfg.TicketAutoclose > 0 {
 			m.TicketAutoclose = cfg.TicketAutoclose

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/parleyhq/parley/internal/ratelimit"
 	"github.com/parleyhq/parley/internal/identity"
+	"github.com/parleyhq/parley/internal/ratelimit"
 	"github.com/parleyhq/parley/internal/realtime"
 )
 
@@ -52,6 +52,12 @@ type Config struct {
 	// defaults).
 	PasswordHashes    int
 	PasswordQueueWait time.Duration
+	// SSOIssuer and SSOAudience, when set, are the iss and aud the default
+	// marketplace's sign-in JWTs must carry; SSOMaxLifetime caps exp - iat
+	// of every sign-in JWT (docs/security.md, "Sign-in tokens").
+	SSOIssuer      string
+	SSOAudience    string
+	SSOMaxLifetime time.Duration
 }
 
 // envOf names the environment twin of each flag.
@@ -65,6 +71,9 @@ var envOf = map[string]string{
 	"smtp-url":          "PARLEY_SMTP_URL",
 	"host-api-key":      "PARLEY_HOST_API_KEY",
 	"sso-secret":        "PARLEY_SSO_SECRET",
+	"sso-issuer":        "PARLEY_SSO_ISSUER",
+	"sso-audience":      "PARLEY_SSO_AUDIENCE",
+	"sso-max-lifetime":  "PARLEY_SSO_MAX_LIFETIME",
 	"mail-from":         "PARLEY_MAIL_FROM",
 	"ticket-autoclose":  "PARLEY_TICKET_AUTOCLOSE_AFTER",
 	"max-upload":        "PARLEY_MAX_UPLOAD_BYTES",
@@ -103,6 +112,9 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (C
 	fs.StringVar(&c.SMTPURL, "smtp-url", "", "smtp://user:pass@host:port or smtps://; empty means the dev mailbox")
 	fs.StringVar(&c.HostAPIKey, "host-api-key", "", "ensure this host API key exists for the default marketplace")
 	fs.StringVar(&c.SSOSecret, "sso-secret", "", "HS256 secret for host sign-in JWTs of the default marketplace")
+	fs.StringVar(&c.SSOIssuer, "sso-issuer", "", "the iss the default marketplace's sign-in JWTs must carry (empty: not checked)")
+	fs.StringVar(&c.SSOAudience, "sso-audience", "", "a value the aud of the default marketplace's sign-in JWTs must hold (empty: not checked)")
+	fs.DurationVar(&c.SSOMaxLifetime, "sso-max-lifetime", 10*time.Minute, "longest exp - iat of a sign-in JWT (Go duration)")
 	fs.StringVar(&c.MailFrom, "mail-from", "Parley <parley@localhost>", "sender address of Parley's mails")
 	fs.DurationVar(&c.TicketAutoclose, "ticket-autoclose", 0, "override the ticket auto-close period (Go duration)")
 	fs.Int64Var(&c.MaxUpload, "max-upload", 25<<20, "largest attachment in bytes")
@@ -191,6 +203,12 @@ func (c *Config) validate() error {
 	}
 	if c.SSOSecret != "" && len(c.SSOSecret) < 32 {
 		return fmt.Errorf("PARLEY_SSO_SECRET: must be at least 32 characters (HS256 wants a 256-bit key)")
+	}
+	if c.SSOMaxLifetime <= 0 || c.SSOMaxLifetime > 24*time.Hour {
+		return fmt.Errorf("--sso-max-lifetime / PARLEY_SSO_MAX_LIFETIME: must be positive and at most 24h")
+	}
+	if len(c.SSOIssuer) > 255 || len(c.SSOAudience) > 255 {
+		return fmt.Errorf("--sso-issuer, --sso-audience: at most 255 characters")
 	}
 	for _, o := range c.HostOrigins {
 		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {

@@ -174,7 +174,7 @@ func (e *env) must(status int, method, path, token string, body any) map[string]
 // signIn signs a host user in with a JWT and returns the session token.
 func (e *env) signIn(sub string) string {
 	e.t.Helper()
-	jwt, err := identity.SignHostJWT(testSSOSecret, sub, sub+"@example.com", strings.ToUpper(sub[:1])+sub[1:], time.Now(), time.Hour)
+	jwt, err := identity.SignHostJWT(testSSOSecret, sub, sub+"@example.com", strings.ToUpper(sub[:1])+sub[1:], time.Now(), 5*time.Minute)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -72,7 +72,7 @@ func TestSettings(t *testing.T) {
 			t.Errorf("me = %v, want locale sr", me)
 		}
 		// Signing in answers with the same user view.
-		jwt, _ := identity.SignHostJWT(testSSOSecret, "buyer", "buyer@example.com", "Buyer", time.Now(), time.Hour)
+		jwt, _ := identity.SignHostJWT(testSSOSecret, "buyer", "buyer@example.com", "Buyer", time.Now(), 5*time.Minute)
 		if u := e.must(200, "POST", "/api/v1/auth/sso", "", map[string]any{"jwt": jwt})["user"].(map[string]any); u["locale"] != "sr" {
 			t.Errorf("sign-in user.locale = %v, want sr", u["locale"])
 		}

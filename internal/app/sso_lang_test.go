@@ -22,7 +22,7 @@ func TestSSOLanguage(t *testing.T) {
 		sign := func(locale string) string {
 			now := time.Now()
 			s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"sub": "sso-lang", "email": "lang@example.com", "name": "Lena",
-				"locale": locale, "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()}).SignedString([]byte(testSSOSecret))
+				"locale": locale, "iat": now.Unix(), "exp": now.Add(5 * time.Minute).Unix()}).SignedString([]byte(testSSOSecret))
 			if err != nil {
 				t.Fatal(err)
 			}

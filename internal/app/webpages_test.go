@@ -110,7 +110,7 @@ func testWebSignIn(t *testing.T, e *env) {
 	}
 
 	// SSO: the host posts a form from its own origin; next must be local.
-	jwt, _ := identity.SignHostJWT(testSSOSecret, "buyer", "buyer@example.com", "Buyer", time.Now(), time.Hour)
+	jwt, _ := identity.SignHostJWT(testSSOSecret, "buyer", "buyer@example.com", "Buyer", time.Now(), 5*time.Minute)
 	sso := newBrowser(t, srv.URL)
 	if st, _, _ := sso.do("POST", "/auth/sso", url.Values{"jwt": {"forged." + jwt}, "next": {"/app/"}}); st != 401 {
 		t.Errorf("forged SSO = %d, want 401", st)
@@ -131,6 +131,7 @@ func testWebSignIn(t *testing.T, e *env) {
 	if st, _, page := sso.do("GET", "/app/settings", nil); st != 200 || !strings.Contains(page, "Notifications") {
 		t.Errorf("settings after SSO = %d", st)
 	}
+	jwt, _ = identity.SignHostJWT(testSSOSecret, "buyer", "buyer@example.com", "Buyer", time.Now(), 5*time.Minute)
 	st, h, _ = newBrowser(t, srv.URL).do("POST", "/auth/sso", url.Values{"jwt": {jwt}, "next": {"https://evil.example/"}})
 	if st != 303 || h.Get("Location") != "/app/" {
 		t.Errorf("SSO with a foreign next = %d %s, want /app/", st, h.Get("Location"))

@@ -39,7 +39,7 @@ func TestWidgetOnAHostPage(t *testing.T) {
 
 func testWidgetOnAHostPage(t *testing.T, postgres bool) {
 	s := bt.Start(t, postgres)
-	jwt, err := identity.SignHostJWT(bt.SSOSecret, "host-buyer-7", "mira@shop.example", "Mira Host", time.Now(), time.Hour)
+	jwt, err := identity.SignHostJWT(bt.SSOSecret, "host-buyer-7", "mira@shop.example", "Mira Host", time.Now(), 5*time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}

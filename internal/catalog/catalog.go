@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net/mail"
 	"regexp"
 	"strings"
 	"time"
@@ -21,15 +20,9 @@ type Service struct {
 // NewService returns the catalog service.
 func NewService(db *store.DB) *Service { return &Service{db: db} }
 
-var externalIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:@\-]{1,128}$`)
-
-// CheckExternalID validates a host id from a URL or a body.
-func CheckExternalID(field, id string) *parley.FieldError {
-	if !externalIDPattern.MatchString(id) {
-		return &parley.FieldError{Field: field, Message: "must be 1-128 characters of letters, digits and . _ : @ -"}
-	}
-	return nil
-}
+// CheckExternalID validates a host id from a URL or a body (the rule is
+// shared with sign-in JWTs: parley.CheckExternalID).
+func CheckExternalID(field, id string) *parley.FieldError { return parley.CheckExternalID(field, id) }
 
 func collect(errs ...*parley.FieldError) error {
 	var out []parley.FieldError
@@ -54,15 +47,7 @@ func required(field, v string, max int) *parley.FieldError {
 	return nil
 }
 
-func optionalEmail(field, v string) *parley.FieldError {
-	if v == "" {
-		return nil
-	}
-	if a, err := mail.ParseAddress(v); err != nil || a.Address != v {
-		return &parley.FieldError{Field: field, Message: "must be an email address"}
-	}
-	return nil
-}
+func optionalEmail(field, v string) *parley.FieldError { return parley.CheckEmail(field, v) }
 
 // UserInput is a host user.
 type UserInput struct {
@@ -73,11 +58,8 @@ type UserInput struct {
 
 // UpsertUser creates or updates a user; it reports whether it was created.
 func (s *Service) UpsertUser(ctx context.Context, mid int64, externalID string, in UserInput) (bool, error) {
-	var locale *parley.FieldError
-	if in.Locale != "" && !regexp.MustCompile(`^[a-z]{2}(-[A-Za-z]{2,4})?$`).MatchString(in.Locale) {
-		locale = &parley.FieldError{Field: "locale", Message: "must be a language tag like en or sr-Latn"}
-	}
-	if err := collect(CheckExternalID("external_id", externalID), required("name", in.Name, 200), optionalEmail("email", in.Email), locale); err != nil {
+	if err := collect(CheckExternalID("external_id", externalID), required("name", in.Name, parley.MaxNameLength), optionalEmail("email", in.Email),
+		parley.CheckLocale("locale", in.Locale)); err != nil {
 		return false, err
 	}
 	var created bool

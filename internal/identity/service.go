@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/outbox"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -18,6 +19,10 @@ type Service struct {
 	db    *store.DB
 	cache principalCache
 	hash  *hashGate
+	// JWTMaxLifetime caps a sign-in JWT's exp - iat (0:
+	// DefaultJWTMaxLifetime).
+	JWTMaxLifetime time.Duration
+	queue          *outbox.Queue // for the used-token sweep (Register)
 }
 
 // NewService returns the identity service, hashing passwords within the
@@ -43,26 +48,6 @@ func (s *Service) Login(ctx context.Context, marketplaceID int64, email, passwor
 		return "", parley.User{}, errBadCredentials
 	}
 	token, err := s.openSession(ctx, u.ID)
-	return token, u, err
-}
-
-// SSO verifies a host sign-in JWT, creates or updates the user from its
-// claims and opens a session.
-func (s *Service) SSO(ctx context.Context, m parley.Marketplace, token string) (string, parley.User, error) {
-	c, err := VerifyHostJWT(token, m.SSOSecret, s.db.Now())
-	if err != nil {
-		return "", parley.User{}, parley.Errorf(parley.EUnauthorized, "The sign-in token is invalid or expired.")
-	}
-	var u parley.User
-	err = s.db.Write(ctx, func(tx *store.Tx) error {
-		var err error
-		u, _, err = store.UpsertUser(tx, parley.User{MarketplaceID: m.ID, ExternalID: c.Subject, Email: c.Email, Name: c.Name, Locale: c.Locale})
-		return err
-	})
-	if err != nil {
-		return "", parley.User{}, err
-	}
-	token, err = s.openSession(ctx, u.ID)
 	return token, u, err
 }
 

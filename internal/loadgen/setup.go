@@ -49,7 +49,7 @@ func setup(ctx context.Context, o *Options) (*fixture, error) {
 		return nil, err
 	}
 	signIn := func(ctx context.Context, sub, email, name string) (string, error) {
-		jwt, err := identity.SignHostJWT(o.SSOSecret, sub, email, name, time.Now(), time.Hour)
+		jwt, err := identity.SignHostJWT(o.SSOSecret, sub, email, name, time.Now(), 5*time.Minute)
 		if err != nil {
 			return "", err
 		}

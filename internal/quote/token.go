@@ -36,14 +36,19 @@ func (s *Service) Token(c Claims) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
 }
 
+// linkEncoding decodes link tokens: base64url without padding, canonical.
+var linkEncoding = base64.RawURLEncoding.Strict()
+
 var errTampered = parley.Errorf(parley.EInvalidSignature, "This link is not valid: it was changed or cut short. Open the link from the email again.")
 
 // ParseToken checks a token's signature and reads its claims; it does not
 // check the time.
 func (s *Service) ParseToken(token string) (Claims, error) {
 	p64, m64, ok := strings.Cut(token, ".")
-	payload, err1 := base64.RawURLEncoding.DecodeString(p64)
-	sig, err2 := base64.RawURLEncoding.DecodeString(m64)
+	// Strict: a MAC whose last character differs only in the bits base64
+	// leaves unused would otherwise be a second spelling of the same link.
+	payload, err1 := linkEncoding.DecodeString(p64)
+	sig, err2 := linkEncoding.DecodeString(m64)
 	if !ok || err1 != nil || err2 != nil || len(token) > 300 {
 		return Claims{}, errTampered
 	}

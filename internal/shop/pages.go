@@ -105,11 +105,14 @@ func (s *Shop) newView(w http.ResponseWriter, r *http.Request, title string) *vi
 	v.Companies = s.catalog.MemberOf(v.User.ID)
 	v.Operator = v.User.Operator
 	v.WidgetLang = v.User.Locale
-	// The widget posts its JWT once when it loads; the inbox form when the
-	// seller clicks, which may be a while after the page was shown.
-	v.WidgetJWT, _ = s.client.signJWT(v.User, 15*time.Minute)
+	// The widget posts its JWT once, when it loads. The inbox form posts
+	// when the person clicks, which may be a while after the page was
+	// shown: shop.js then fetches a fresh JWT (inboxJWT), and this one
+	// serves without script. Parley takes a JWT once and for at most ten
+	// minutes after iat.
+	v.WidgetJWT, _ = s.client.signJWT(v.User, widgetJWTLifetime)
 	// Sellers' "Open my inbox", buyers' "My messages": Parley's /app/.
-	v.InboxJWT, _ = s.client.signJWT(v.User, 30*time.Minute)
+	v.InboxJWT, _ = s.client.signJWT(v.User, inboxJWTLifetime)
 	s.state.view(func(st *state) {
 		for _, l := range st.Carts[v.User.ID] {
 			v.CartCount += l.Quantity

@@ -3,6 +3,8 @@ package shop
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -85,10 +87,16 @@ func (c *parleyClient) host(ctx context.Context, method, path string, in, out an
 }
 
 // signJWT makes a short sign-in JWT for a person (HS256, the claims of docs/api.md).
+// Parley accepts each JWT once (its jti is recorded) and for at most ten
+// minutes after iat: every sign-in gets a new one.
 func (c *parleyClient) signJWT(p *Person, ttl time.Duration) (string, error) {
 	now := time.Now()
+	var jti [16]byte
+	if _, err := rand.Read(jti[:]); err != nil {
+		return "", err
+	}
 	claims := jwt.MapClaims{"sub": p.ID, "email": p.Email, "name": p.Name, "locale": p.Locale,
-		"iat": now.Unix(), "exp": now.Add(ttl).Unix()}
+		"iat": now.Unix(), "exp": now.Add(ttl).Unix(), "jti": hex.EncodeToString(jti[:])}
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte(c.ssoSecret))
 }
 

@@ -136,6 +136,7 @@ func (s *Shop) Handler() http.Handler {
 	mux.HandleFunc("GET /shop/signin", s.signinPage)
 	mux.HandleFunc("POST /shop/signin", s.signin)
 	mux.HandleFunc("POST /shop/signout", s.signout)
+	mux.HandleFunc("POST /shop/inbox-jwt", s.inboxJWT)
 	mux.HandleFunc("GET /shop/cart", s.cartPage)
 	mux.HandleFunc("POST /shop/cart/add", s.cartAdd)
 	mux.HandleFunc("POST /shop/cart/remove", s.cartRemove)

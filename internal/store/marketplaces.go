@@ -6,12 +6,12 @@ import (
 	"github.com/parleyhq/parley"
 )
 
-const marketplaceCols = `id, slug, name, sso_secret, archive_after_us, ticket_autoclose_us, unread_mail_after_us`
+const marketplaceCols = `id, slug, name, sso_secret, archive_after_us, ticket_autoclose_us, unread_mail_after_us, sso_issuer, sso_audience`
 
 func scanMarketplace(row interface{ Scan(...any) error }) (parley.Marketplace, error) {
 	var m parley.Marketplace
 	var archive, autoclose, unread int64
-	err := row.Scan(&m.ID, &m.Slug, &m.Name, &m.SSOSecret, &archive, &autoclose, &unread)
+	err := row.Scan(&m.ID, &m.Slug, &m.Name, &m.SSOSecret, &archive, &autoclose, &unread, &m.SSOIssuer, &m.SSOAudience)
 	m.ArchiveAfter = time.Duration(archive) * time.Microsecond
 	m.TicketAutoclose = time.Duration(autoclose) * time.Microsecond
 	m.UnreadMailAfter = time.Duration(unread) * time.Microsecond
@@ -37,10 +37,13 @@ func EnsureMarketplace(tx *Tx, slug, name string) (parley.Marketplace, error) {
 	return MarketplaceBySlug(tx, slug)
 }
 
-// UpdateMarketplaceSettings stores the marketplace's secret and periods.
+// UpdateMarketplaceSettings stores the marketplace's sign-in settings and
+// periods.
 func UpdateMarketplaceSettings(tx *Tx, m parley.Marketplace) error {
-	_, err := tx.Exec(`UPDATE marketplaces SET name = ?, sso_secret = ?, archive_after_us = ?, ticket_autoclose_us = ?, unread_mail_after_us = ? WHERE id = ?`,
-		m.Name, m.SSOSecret, m.ArchiveAfter.Microseconds(), m.TicketAutoclose.Microseconds(), m.UnreadMailAfter.Microseconds(), m.ID)
+	_, err := tx.Exec(`UPDATE marketplaces SET name = ?, sso_secret = ?, archive_after_us = ?, ticket_autoclose_us = ?, unread_mail_after_us = ?,
+		sso_issuer = ?, sso_audience = ? WHERE id = ?`,
+		m.Name, m.SSOSecret, m.ArchiveAfter.Microseconds(), m.TicketAutoclose.Microseconds(), m.UnreadMailAfter.Microseconds(),
+		m.SSOIssuer, m.SSOAudience, m.ID)
 	return err
 }
 

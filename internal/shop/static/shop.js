@@ -14,6 +14,21 @@
     ev.preventDefault();
     P.open(opts);
   });
+  // "Open my inbox" posts a sign-in JWT to Parley, which takes each JWT
+  // once and for ten minutes: a fresh one is fetched at the click, so that
+  // a page open for long, or a second click, still signs in. Without it
+  // (no script, the fetch failing) the form posts the page's own JWT.
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (!form.matches || !form.matches('form[action="/auth/sso"]')) return;
+    ev.preventDefault();
+    var done = function () { form.submit(); }; // submit() fires no submit event
+    fetch("/shop/inbox-jwt", { method: "POST", credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (d) { if (d && d.jwt) form.elements.jwt.value = d.jwt; })
+      .catch(function () { /* the page's JWT */ })
+      .then(done);
+  });
   // The seller's availability line follows what the widget reports, so a
   // buyer who stays on the page sees the seller come online.
   window.addEventListener("load", function () {
