@@ -74,6 +74,9 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 		if err := ensureDemoKeys(&cfg); err != nil {
 			return nil, err
 		}
+		// The demo shop lives on Parley's own address: its webhook is an
+		// internal target.
+		cfg.AllowInternalTargets = true
 		a.Config = cfg
 	}
 	db, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL, Dir: cfg.DataDir, Log: a.Log})
@@ -129,7 +132,7 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	notifier.Register(a.Runner)
 	presence := realtime.NewPresence(db, a.Bus, a.Log)
 	a.Push, err = push.New(ctx, db, a.Runner.Queue(), push.Options{MailFrom: cfg.MailFrom, BaseURL: cfg.BaseURL,
-		Online: presence.Connected, Log: a.Log})
+		Online: presence.Connected, Client: a.outgoingClient(30 * time.Second), Log: a.Log})
 	if err != nil {
 		a.Close()
 		return nil, err
@@ -138,9 +141,11 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	a.Settings = settings.NewService(db)
 	a.Identity = identity.NewService(db)
 	a.Catalog = catalog.NewService(db)
+	a.Catalog.AllowInternalTargets = cfg.AllowInternalTargets
 	a.Conversations = conversation.NewService(db, a.Bus, hooks{notifier, a.Push}, attachmentStore{})
 	webhooks := webhook.New(db, a.Runner.Queue())
 	webhooks.Log = a.Log
+	webhooks.Client = a.outgoingClient(15 * time.Second)
 	webhooks.Register(a.Runner)
 	a.Conversations.Events = webhooks
 	if a.Quotes, err = quote.New(ctx, db, a.Conversations, webhooks, a.Runner.Queue(), quote.Options{Mailer: a.Mailer, From: cfg.MailFrom,
@@ -239,7 +244,7 @@ func (a *App) Handler() http.Handler {
 		mux.Handle("/shop/", a.Shop.Handler())
 	}
 	mux.Handle("/", pages.Handler())
-	return mux
+	return bodyDeadline(a.Config.BodyTimeout, a.Config.BodyMinRate, transportHeaders(secure, mux))
 }
 
 // Listen opens the listening socket (so that tests can use port 0).
@@ -248,7 +253,7 @@ func (a *App) Listen() error {
 	if err != nil {
 		return fmt.Errorf("--addr %s: %w", a.Config.Addr, err)
 	}
-	a.listener = l
+	a.listener = limitPerIP(l, a.Config.MaxConnsPerIP)
 	return nil
 }
 
@@ -278,7 +283,8 @@ func (a *App) Serve(ctx context.Context) error {
 	if a.Config.PprofAddr != "" {
 		go a.servePprof()
 	}
-	a.server = &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
+	a.server = &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: maxHeaderBytes,
+		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(a.listener) }()
 	a.Log.Info("parley listening", "addr", a.Addr(), "database", string(a.DB.Dialect), "base_url", a.Config.BaseURL)
