@@ -52,6 +52,9 @@ func (s *Service) SSO(ctx context.Context, m parley.Marketplace, token string) (
 	if err != nil {
 		return "", parley.User{}, parley.Errorf(parley.EUnauthorized, "The sign-in token is invalid or expired.")
 	}
+	if !cleanClaims(c) {
+		return "", parley.User{}, parley.Invalid(parley.FieldError{Field: "jwt", Message: "claims must be UTF-8 text without NUL characters"})
+	}
 	var u parley.User
 	err = s.db.Write(ctx, func(tx *store.Tx) error {
 		var err error

@@ -136,7 +136,7 @@ func (a *App) Handler() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		a.notFound(w, r)
 	})
-	return securityHeaders(mux)
+	return securityHeaders(a.checkText(mux))
 }
 
 func cacheFor(d time.Duration, h http.Handler) http.Handler {
