@@ -224,7 +224,7 @@ func (a *App) Handler() http.Handler {
 		accounts = append(accounts, web.Account{Email: acc.Email, Name: acc.Name, Role: acc.Role})
 	}
 	pages, err := web.New(web.Config{Identity: a.Identity, Conversations: a.Conversations, DB: a.DB, Marketplace: a.Marketplace,
-		Mailbox: box, Demo: a.Config.Demo, DemoAccounts: accounts, DemoPassword: a.DemoPassword, SecureCookies: secure, Log: a.Log, HostOrigins: a.Config.HostOrigins, Quotes: a.Quotes,
+		Mailbox: box, Demo: a.Config.Demo, DemoAccounts: accounts, DemoPassword: a.DemoPassword, SecureCookies: secure, Log: a.Log, HostOrigins: a.Config.HostOrigins, Quotes: a.Quotes, BaseURL: a.Config.BaseURL,
 		Locale: func(ctx context.Context, p *identity.Principal) string {
 			l, err := a.Settings.Locale(ctx, p.User.ID)
 			if err != nil {
