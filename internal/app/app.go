@@ -82,6 +82,9 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 		if err := ensureDemoKeys(&cfg); err != nil {
 			return nil, err
 		}
+		// The demo shop lives on Parley's own address: its webhook is an
+		// internal target.
+		cfg.AllowInternalTargets = true
 		a.Config = cfg
 	}
 	if cfg.MetricsAddr != "" {
@@ -141,7 +144,7 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	notifier.Register(a.Runner)
 	presence := realtime.NewPresence(db, a.Bus, a.Log)
 	a.Push, err = push.New(ctx, db, a.Runner.Queue(), push.Options{MailFrom: cfg.MailFrom, BaseURL: cfg.BaseURL,
-		Online: presence.Connected, Log: a.Log})
+		Online: presence.Connected, Client: a.outgoingClient(30 * time.Second), Log: a.Log})
 	if err != nil {
 		a.Close()
 		return nil, err
@@ -157,9 +160,11 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 		return nil, fmt.Errorf("schedule the used sign-in token clean-up: %w", err)
 	}
 	a.Catalog = catalog.NewService(db)
+	a.Catalog.AllowInternalTargets = cfg.AllowInternalTargets
 	a.Conversations = conversation.NewService(db, a.Bus, hooks{notifier, a.Push}, attachmentStore{})
 	webhooks := webhook.New(db, a.Runner.Queue())
 	webhooks.Log = a.Log
+	webhooks.Client = a.outgoingClient(15 * time.Second)
 	webhooks.Register(a.Runner)
 	a.Conversations.Events = webhooks
 	if a.Quotes, err = quote.New(ctx, db, a.Conversations, webhooks, a.Runner.Queue(), quote.Options{Mailer: a.Mailer, From: cfg.MailFrom,
@@ -246,7 +251,7 @@ func (a *App) Handler() http.Handler {
 		accounts = append(accounts, web.Account{Email: acc.Email, Name: acc.Name, Role: acc.Role})
 	}
 	pages, err := web.New(web.Config{Identity: a.Identity, Conversations: a.Conversations, DB: a.DB, Marketplace: a.Marketplace,
-		Mailbox: box, Demo: a.Config.Demo, DemoAccounts: accounts, DemoPassword: a.DemoPassword, SecureCookies: secure, Log: a.Log, HostOrigins: a.Config.HostOrigins, Quotes: a.Quotes, Limits: a.Limits,
+		Mailbox: box, Demo: a.Config.Demo, DemoAccounts: accounts, DemoPassword: a.DemoPassword, SecureCookies: secure, Log: a.Log, HostOrigins: a.Config.HostOrigins, Quotes: a.Quotes, Limits: a.Limits, BaseURL: a.Config.BaseURL,
 		Locale: func(ctx context.Context, p *identity.Principal) string {
 			l, err := a.Settings.Locale(ctx, p.User.ID)
 			if err != nil {
@@ -266,10 +271,11 @@ func (a *App) Handler() http.Handler {
 		mux.Handle("/shop/", a.Shop.Handler())
 	}
 	mux.Handle("/", pages.Handler())
+	h := bodyDeadline(a.Config.BodyTimeout, a.Config.BodyMinRate, transportHeaders(secure, mux))
 	if a.Metrics != nil {
-		return a.Metrics.Middleware(mux)
+		return a.Metrics.Middleware(h)
 	}
-	return mux
+	return h
 }
 
 // Listen opens the listening socket (so that tests can use port 0).
@@ -278,7 +284,7 @@ func (a *App) Listen() error {
 	if err != nil {
 		return fmt.Errorf("--addr %s: %w", a.Config.Addr, err)
 	}
-	a.listener = l
+	a.listener = limitPerIP(l, a.Config.MaxConnsPerIP)
 	return nil
 }
 
@@ -314,7 +320,8 @@ func (a *App) Serve(ctx context.Context) error {
 			return err
 		}
 	}
-	a.server = &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
+	a.server = &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: maxHeaderBytes,
+		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(a.listener) }()
 	a.Log.Info("parley listening", "addr", a.Addr(), "database", string(a.DB.Dialect), "base_url", a.Config.BaseURL)

@@ -58,6 +58,17 @@ type Config struct {
 	SSOIssuer      string
 	SSOAudience    string
 	SSOMaxLifetime time.Duration
+	// AllowInternalTargets lets webhooks and pushes reach loopback and
+	// private addresses: development only (on with Demo).
+	AllowInternalTargets bool
+	// BodyTimeout and BodyMinRate bound how long a request body may take:
+	// BodyTimeout plus one second per BodyMinRate bytes received (0: the
+	// defaults, 15 s and 8 KiB/s).
+	BodyTimeout time.Duration
+	BodyMinRate int64
+	// MaxConnsPerIP bounds the open connections of one client address
+	// (0: no bound).
+	MaxConnsPerIP int
 }
 
 // envOf names the environment twin of each flag.
@@ -97,6 +108,11 @@ var envOf = map[string]string{
 	"ws-max-per-session":  "PARLEY_WS_MAX_PER_SESSION",
 	"password-hashes":     "PARLEY_PASSWORD_HASHES",
 	"password-queue-wait": "PARLEY_PASSWORD_QUEUE_WAIT",
+	// Outgoing requests, bodies and connections (docs/security.md).
+	"allow-internal-targets": "PARLEY_ALLOW_INTERNAL_TARGETS",
+	"body-timeout":           "PARLEY_BODY_TIMEOUT",
+	"body-min-rate":          "PARLEY_BODY_MIN_RATE",
+	"max-conns-per-ip":       "PARLEY_MAX_CONNS_PER_IP",
 }
 
 // ParseConfig reads flags, then the environment for each flag not given.
@@ -127,6 +143,10 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (C
 	fs.IntVar(&c.WSMaxPerSession, "ws-max-per-session", realtime.DefaultMaxPerSession, "most WebSockets one session may hold open on a node")
 	fs.IntVar(&c.PasswordHashes, "password-hashes", identity.DefaultConcurrentHashes(), "most password hashes (32 MiB each) running at once")
 	fs.DurationVar(&c.PasswordQueueWait, "password-queue-wait", identity.DefaultHashWait, "how long a sign-in waits for a password hash slot before 429 (Go duration)")
+	fs.BoolVar(&c.AllowInternalTargets, "allow-internal-targets", false, "let webhooks and pushes reach loopback and private addresses (development only; on with --demo)")
+	fs.DurationVar(&c.BodyTimeout, "body-timeout", DefaultBodyTimeout, "time a request body may take before its bytes count (Go duration)")
+	fs.Int64Var(&c.BodyMinRate, "body-min-rate", DefaultBodyMinRate, "slowest request body accepted past --body-timeout, in bytes per second")
+	fs.IntVar(&c.MaxConnsPerIP, "max-conns-per-ip", DefaultMaxConnsPerIP, "open connections one client address may hold (0: no bound; raise it behind a proxy)")
 	hostOrigins := fs.String("host-origins", "", "comma-separated origins (https://shop.example) whose pages may post the sign-in form /auth/sso")
 	proxies := rateFlags(fs, &c.RateLimits)
 	if err := fs.Parse(args); err != nil {
@@ -144,7 +164,7 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (C
 		if v == "" {
 			return
 		}
-		if f.Name == "demo" && v == "1" {
+		if (f.Name == "demo" || f.Name == "allow-internal-targets") && v == "1" {
 			v = "true"
 		}
 		if err := f.Value.Set(v); err != nil {
@@ -214,6 +234,9 @@ func (c *Config) validate() error {
 		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
 			return fmt.Errorf("--host-origins / PARLEY_HOST_ORIGINS %q: want origins like https://shop.example", o)
 		}
+	}
+	if c.BodyTimeout < 0 || c.BodyMinRate < 0 || c.MaxConnsPerIP < 0 {
+		return fmt.Errorf("--body-timeout, --body-min-rate, --max-conns-per-ip: must not be negative")
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

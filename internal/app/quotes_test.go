@@ -76,7 +76,7 @@ func linkPage(t *testing.T, c *http.Client, method, u string) (int, string, stri
 // current one accepts it, sends the host a signed quote.accepted and leads
 // to the cart.
 func TestQuoteFlow(t *testing.T) {
-	eachDB(t, func(t *testing.T, e *env) {
+	eachDBWith(t, allowInternal, func(t *testing.T, e *env) {
 		w := e.seed()
 		sink := &hookSink{}
 		hooks := httptest.NewServer(sink)

@@ -56,7 +56,7 @@ func nextClosedEvent(t *testing.T, got chan delivery, secret string) closedEvent
 // the host ticket.closed with the reason, the order and who; the buyer can
 // no longer answer. A ticket without a proposal sends ticket.closed only.
 func TestTicketClosedCompleted(t *testing.T) {
-	eachDB(t, func(t *testing.T, e *env) {
+	eachDBWith(t, allowInternal, func(t *testing.T, e *env) {
 		w := e.seed()
 		secret, hooks := e.hostHooks(t, "ticket.closed", "return.withdrawn")
 		ticket := e.must(201, "POST", "/api/v1/conversations", w.buyer, map[string]any{"kind": "ticket", "order": "ORD-77", "message": msg("t-1", "Broken")})["conversation"].(map[string]any)["id"].(string)
@@ -111,7 +111,11 @@ func TestTicketClosedAuto(t *testing.T) {
 			if d == store.Postgres {
 				url = storetest.NewSchema(t)
 			}
-			e := startConfigured(t, func(c *app.Config) { c.DatabaseURL = url; c.TicketAutoclose = time.Second })
+			e := startConfigured(t, func(c *app.Config) {
+				c.DatabaseURL = url
+				c.TicketAutoclose = time.Second
+				c.AllowInternalTargets = true
+			})
 			w := e.seed()
 			secret, hooks := e.hostHooks(t, "ticket.closed", "return.withdrawn")
 			ticket := e.must(201, "POST", "/api/v1/conversations", w.buyer, map[string]any{"kind": "ticket", "order": "ORD-77", "message": msg("t-1", "Help")})["conversation"].(map[string]any)["id"].(string)

@@ -88,7 +88,7 @@ func nextReturnEvent(t *testing.T, got chan delivery, secret string) returnEvent
 // accepts. The rules (who, which conversation, one open at a time, a
 // closed ticket), the messages and the signed return.* webhooks.
 func TestReturnProposal(t *testing.T) {
-	eachDB(t, func(t *testing.T, e *env) {
+	eachDBWith(t, allowInternal, func(t *testing.T, e *env) {
 		w := e.seed()
 		secret, hooks := e.hostHooks(t, "return.proposed", "return.accepted", "return.declined")
 		st := e.must(201, "POST", "/api/v1/conversations", w.buyer, map[string]any{"kind": "ticket", "order": "ORD-77", "message": msg("t-1", "The drill is broken.")})

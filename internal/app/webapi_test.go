@@ -54,7 +54,7 @@ func TestProductAndOrderRead(t *testing.T) {
 // message is idempotent by client_id and the host gets one signed
 // order.proposed webhook.
 func TestOrderProposal(t *testing.T) {
-	eachDB(t, func(t *testing.T, e *env) {
+	eachDBWith(t, allowInternal, func(t *testing.T, e *env) {
 		w := e.seed()
 		got := make(chan *http.Request, 4)
 		bodies := make(chan []byte, 4)
@@ -168,7 +168,7 @@ func mustOrg(t *testing.T, e *env, id string) int64 {
 // TestWebhookRefusedIsRetried: an endpoint that refuses the delivery gets
 // it again later; the job records why.
 func TestWebhookRefusedIsRetried(t *testing.T) {
-	eachDB(t, func(t *testing.T, e *env) {
+	eachDBWith(t, allowInternal, func(t *testing.T, e *env) {
 		w := e.seed()
 		calls := make(chan string, 4)
 		host := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {

@@ -19,7 +19,7 @@ import (
 // deliveries that wait for a retry are dropped with it. Another
 // marketplace's key sees none of them and removes none.
 func TestHostWebhooks(t *testing.T) {
-	eachDB(t, func(t *testing.T, e *env) {
+	eachDBWith(t, allowInternal, func(t *testing.T, e *env) {
 		w := e.seed()
 		e.otherTenant(t) // its API key: otherAPIKey
 

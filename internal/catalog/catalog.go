@@ -9,12 +9,16 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/safehttp"
 	"github.com/parleyhq/parley/internal/store"
 )
 
 // Service upserts host data.
 type Service struct {
 	db *store.DB
+	// AllowInternalTargets accepts webhook URLs naming internal addresses
+	// (development only; the deliveries' client must allow them too).
+	AllowInternalTargets bool
 }
 
 // NewService returns the catalog service.
@@ -166,6 +170,9 @@ func (s *Service) UpsertProduct(ctx context.Context, mid int64, externalID strin
 	}
 	if in.Price.Currency != "" && !regexp.MustCompile(`^[A-Z]{3}$`).MatchString(in.Price.Currency) {
 		errs = append(errs, &parley.FieldError{Field: "price.currency", Message: "must be an ISO 4217 code like EUR"})
+	}
+	if in.URL != "" && (len(in.URL) > 2048 || !safehttp.WebURL(in.URL)) {
+		errs = append(errs, &parley.FieldError{Field: "url", Message: "must be an http(s) URL of at most 2048 characters"})
 	}
 	if len(in.Tags) > 50 || len(in.Category) > 10 || len(in.Agents) > 50 {
 		errs = append(errs, &parley.FieldError{Field: "tags", Message: "too many tags, categories or agents"})

@@ -4,12 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net/url"
 	"strconv"
 	"time"
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/identity"
+	"github.com/parleyhq/parley/internal/safehttp"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/webhook"
 )
@@ -31,9 +31,11 @@ type Webhook struct {
 
 // AddWebhook registers a webhook endpoint and returns its signing secret.
 func (s *Service) AddWebhook(ctx context.Context, mid int64, in WebhookInput) (Webhook, error) {
-	u, err := url.Parse(in.URL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(in.URL) > 2048 {
-		return Webhook{}, parley.Invalid(parley.FieldError{Field: "url", Message: "must be an http(s) URL"})
+	if len(in.URL) > 2048 {
+		return Webhook{}, parley.Invalid(parley.FieldError{Field: "url", Message: "must be at most 2048 characters"})
+	}
+	if err := safehttp.CheckURL(in.URL, s.AllowInternalTargets); err != nil {
+		return Webhook{}, parley.Invalid(parley.FieldError{Field: "url", Message: err.Error()})
 	}
 	if len(in.Events) == 0 || len(in.Events) > 50 {
 		return Webhook{}, parley.Invalid(parley.FieldError{Field: "events", Message: "name 1 to 50 event types, or \"*\""})
@@ -41,7 +43,7 @@ func (s *Service) AddWebhook(ctx context.Context, mid int64, in WebhookInput) (W
 	secret := identity.NewToken("whsec_")
 	events, _ := json.Marshal(in.Events)
 	var id int64
-	err = s.db.Write(ctx, func(tx *store.Tx) error {
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
 		var err error
 		id, err = store.InsertWebhook(tx, mid, in.URL, string(events), secret)
 		return err

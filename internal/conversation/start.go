@@ -9,6 +9,7 @@ import (
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/identity"
+	"github.com/parleyhq/parley/internal/safehttp"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -48,7 +49,7 @@ func (s *Service) Start(ctx context.Context, p *identity.Principal, in StartInpu
 	if len(in.Subject) > 200 {
 		errs = append(errs, parley.FieldError{Field: "subject", Message: "must be at most 200 characters"})
 	}
-	if len(in.PageURL) > 2048 || (in.PageURL != "" && !strings.HasPrefix(in.PageURL, "http://") && !strings.HasPrefix(in.PageURL, "https://")) {
+	if len(in.PageURL) > 2048 || (in.PageURL != "" && !safehttp.WebURL(in.PageURL)) {
 		errs = append(errs, parley.FieldError{Field: "page_url", Message: "must be an http(s) URL of at most 2048 characters"})
 	}
 	if len(errs) > 0 {

@@ -1,10 +1,12 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"strconv"
 
@@ -25,13 +27,25 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 			return parley.Errorf(parley.EBadRequest, "Send JSON with Content-Type: application/json.")
 		}
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSONBody))
-	if err := dec.Decode(v); err != nil {
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSONBody))
+	if err != nil {
 		var mbe *http.MaxBytesError
-		var ute *json.UnmarshalTypeError
+		var ne net.Error
 		switch {
 		case errors.As(err, &mbe):
 			return errTooLarge
+		case errors.As(err, &ne) && ne.Timeout():
+			return errTooSlow
+		}
+		return parley.Errorf(parley.EBadRequest, "The request body could not be read.")
+	}
+	if !textJSON(raw) {
+		return errBadText
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if err := dec.Decode(v); err != nil {
+		var ute *json.UnmarshalTypeError
+		switch {
 		case errors.Is(err, io.EOF):
 			return parley.Errorf(parley.EBadRequest, "The request body is empty: send a JSON object.")
 		case errors.As(err, &ute):

@@ -83,7 +83,16 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.Log, parley.Errorf(parley.ENotFound, "No such endpoint: %s %s", r.Method, r.URL.Path))
 	})
-	return mux
+	return nosniff(s.checkText(mux))
+}
+
+// nosniff tells browsers to take every answer's Content-Type as sent: a
+// JSON answer holding HTML is never run as a page.
+func nosniff(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		h.ServeHTTP(w, r)
+	})
 }
 
 type principalKey struct{}

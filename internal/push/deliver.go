@@ -14,6 +14,7 @@ import (
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/outbox"
+	"github.com/parleyhq/parley/internal/safehttp"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -215,10 +216,15 @@ func (s *Service) send(ctx context.Context, sub store.PushSubscription, data []b
 		Urgency:         webpush.UrgencyHigh,
 		Topic:           topic,
 	})
-	if errors.Is(err, errInternalAddress) {
-		return outbox.Permanent(err)
-	} else if err != nil {
-		return err
+	if err != nil {
+		// The error's text may name internal hosts and ports: only its
+		// class is kept where the subscriber can read it.
+		s.log.Info("push request failed", "subscription", sub.ID, "err", err)
+		class := fmt.Errorf("push service: %s", safehttp.Class(err))
+		if errors.Is(err, safehttp.ErrBlocked) {
+			return outbox.Permanent(class)
+		}
+		return class
 	}
 	defer res.Body.Close()
 	detail, _ := io.ReadAll(io.LimitReader(res.Body, 512))

@@ -24,7 +24,8 @@
 // subscription and retried through its own outbox job (a few attempts:
 // a late notification is worth little).
 //
-// Endpoints are URLs that users hand in, so the default HTTP client
-// refuses to connect to loopback, private and link-local addresses, and
-// only https endpoints are accepted.
+// Endpoints are URLs that users hand in, so pushes go through the shared
+// guarded client (internal/safehttp): no connection to loopback, private
+// or link-local addresses, no redirects, and failures recorded by class,
+// not text. Only https endpoints are accepted.
 package push

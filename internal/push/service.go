@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/outbox"
+	"github.com/parleyhq/parley/internal/safehttp"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -33,6 +34,9 @@ type Options struct {
 	// Online reports which users have an open socket on any node; nil:
 	// nobody has.
 	Online func(ctx context.Context, userIDs []int64) (map[int64]bool, error)
+	// Client talks to push services; nil: a safehttp client that refuses
+	// internal addresses.
+	Client *http.Client
 	Log    *slog.Logger
 }
 
@@ -70,7 +74,11 @@ func New(ctx context.Context, db *store.DB, queue *outbox.Queue, opts Options) (
 		return nil, err
 	}
 	s := &Service{db: db, queue: queue, opts: opts, log: opts.Log.With("component", "push"), keys: keys, subject: subject(opts.MailFrom, opts.BaseURL)}
-	s.client.Store(newClient())
+	client := opts.Client
+	if client == nil {
+		client = safehttp.NewClient(safehttp.Policy{})
+	}
+	s.client.Store(client)
 	return s, nil
 }
 

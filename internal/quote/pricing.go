@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/safehttp"
 )
 
 // Parameter kinds: a percentage of the lines' subtotal, or a fixed amount.
@@ -94,7 +95,7 @@ func parseSigned(s string, digits int) (int64, bool) {
 func validateSettings(in SettingsInput) []parley.FieldError {
 	var errs []parley.FieldError
 	bad := func(f, m string) { errs = append(errs, parley.FieldError{Field: f, Message: m}) }
-	if in.CartURL != "" && (len(in.CartURL) > 2048 || !(strings.HasPrefix(in.CartURL, "https://") || strings.HasPrefix(in.CartURL, "http://"))) {
+	if in.CartURL != "" && (len(in.CartURL) > 2048 || !safehttp.WebURL(in.CartURL)) {
 		bad("cart_url", "must be an http(s) URL of at most 2048 characters")
 	}
 	if len(in.Parameters) > 30 {

@@ -150,7 +150,7 @@ func (s *Shop) Handler() http.Handler {
 	})
 	// Forms of the shop's own pages only: a cross-site POST is refused. The
 	// webhook, a server-to-server call without Origin, passes.
-	return http.NewCrossOriginProtection().Handler(mux)
+	return securityHeaders(http.NewCrossOriginProtection().Handler(mux))
 }
 
 const userCookie = "parley_shop_user"

@@ -62,6 +62,9 @@ type Config struct {
 	Log    *slog.Logger
 	// Limits are the rate limits of the sign-in forms; nil limits nothing.
 	Limits *ratelimit.Limiter
+	// BaseURL is Parley's public URL: its sockets' origin is the only one
+	// the pages may connect to besides their own.
+	BaseURL string
 }
 
 // App serves the web pages.
@@ -139,7 +142,7 @@ func (a *App) Handler() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		a.notFound(w, r)
 	})
-	return securityHeaders(mux)
+	return securityHeaders(socketOrigin(a.cfg.BaseURL), a.checkText(mux))
 }
 
 func cacheFor(d time.Duration, h http.Handler) http.Handler {
@@ -150,9 +153,10 @@ func cacheFor(d time.Duration, h http.Handler) http.Handler {
 }
 
 // securityHeaders sets a strict content security policy: scripts, styles
-// and connections only from Parley itself. Only the widget frame may be
-// framed, by any host page.
-func securityHeaders(h http.Handler) http.Handler {
+// and connections only from Parley itself (its sockets named by their own
+// origin: 'self' does not cover ws: in every browser). Only the widget
+// frame may be framed, by any host page.
+func securityHeaders(socketOrigin string, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ancestors := "'none'"
 		if r.URL.Path == "/widget/frame" {
@@ -161,7 +165,7 @@ func securityHeaders(h http.Handler) http.Handler {
 			w.Header().Set("X-Frame-Options", "DENY")
 		}
 		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "+
-			"connect-src 'self' ws: wss:; media-src 'self' blob:; frame-ancestors "+ancestors+"; base-uri 'none'; form-action 'self'")
+			"connect-src 'self' "+socketOrigin+"; media-src 'self' blob:; frame-ancestors "+ancestors+"; base-uri 'none'; form-action 'self'")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.Header().Set("Referrer-Policy", "same-origin")
 		h.ServeHTTP(w, r)
@@ -229,4 +233,17 @@ func (a *App) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	a.cfg.Log.Error("web page", "path", r.URL.Path, "err", err)
 	http.Error(w, "Something went wrong.", http.StatusInternalServerError)
+}
+
+// socketOrigin is the WebSocket origin of Parley's base URL (wss://host
+// for https), or 'self' when there is none.
+func socketOrigin(baseURL string) string {
+	u, err := url.Parse(baseURL)
+	if err != nil || u.Host == "" {
+		return "'self'"
+	}
+	if u.Scheme == "https" {
+		return "wss://" + u.Host
+	}
+	return "ws://" + u.Host
 }

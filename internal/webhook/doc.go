@@ -16,4 +16,10 @@
 // GET /api/v1/host/webhooks. Removing an endpoint drops its deliveries
 // still waiting (DropDeliveries, in the removal's transaction); a delivery
 // whose endpoint is gone ends without a request.
+//
+// Deliveries go through the shared guarded client (internal/safehttp): no
+// internal addresses (unless Parley is started with
+// --allow-internal-targets), no redirects, and the recorded error is the
+// failure's class ("connection refused", "timeout", "blocked address",
+// "http 503"), never its text.
 package webhook

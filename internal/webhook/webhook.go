@@ -17,6 +17,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/identity"
 	"github.com/parleyhq/parley/internal/outbox"
+	"github.com/parleyhq/parley/internal/safehttp"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -25,9 +26,12 @@ const KindDeliver = "webhook.deliver"
 
 // Dispatcher enqueues and delivers webhook events.
 type Dispatcher struct {
-	db     *store.DB
-	queue  *outbox.Queue
-	client *http.Client
+	db    *store.DB
+	queue *outbox.Queue
+	// Client sends the deliveries: New gives a safehttp client that
+	// refuses internal addresses; set one that allows them for
+	// development only.
+	Client *http.Client
 	// Log receives what cannot go elsewhere (a delivery's health not
 	// recorded); slog.Default when nil.
 	Log *slog.Logger
@@ -35,7 +39,7 @@ type Dispatcher struct {
 
 // New returns a dispatcher; Register its handler on the runner.
 func New(db *store.DB, queue *outbox.Queue) *Dispatcher {
-	return &Dispatcher{db: db, queue: queue, client: &http.Client{Timeout: 15 * time.Second}}
+	return &Dispatcher{db: db, queue: queue, Client: safehttp.NewClient(safehttp.Policy{Timeout: 15 * time.Second})}
 }
 
 // DropDeliveries deletes, in tx, the deliveries to an endpoint that wait
@@ -138,18 +142,29 @@ func (d *Dispatcher) deliver(ctx context.Context, payload []byte) error {
 	return nil
 }
 
-// post sends one delivery; any answer but 2xx is an error.
+// post sends one delivery; any answer but 2xx is an error. The error is
+// the failure's class ("connection refused", "http 503"): it is shown to
+// the host, and a dial error's text would tell which internal ports are
+// open. The full error goes to the log.
 func (d *Dispatcher) post(req *http.Request) error {
-	res, err := d.client.Do(req)
+	res, err := d.Client.Do(req)
 	if err != nil {
-		return err
+		d.log().Info("webhook request failed", "url", req.URL.Redacted(), "err", err)
+		return errors.New(safehttp.Class(err))
 	}
 	defer res.Body.Close()
 	io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
 	if res.StatusCode < 200 || res.StatusCode > 299 {
-		return fmt.Errorf("endpoint answered %s", res.Status)
+		return errors.New(safehttp.StatusClass(res.StatusCode))
 	}
 	return nil
+}
+
+func (d *Dispatcher) log() *slog.Logger {
+	if d.Log == nil {
+		return slog.Default()
+	}
+	return d.Log
 }
 
 // record keeps an attempt's outcome on the endpoint. It is best effort: a
@@ -162,10 +177,6 @@ func (d *Dispatcher) record(ctx context.Context, webhookID int64, outcome error)
 	}
 	err := d.db.Write(ctx, func(tx *store.Tx) error { return store.RecordWebhookAttempt(tx, webhookID, text) })
 	if err != nil {
-		log := d.Log
-		if log == nil {
-			log = slog.Default()
-		}
-		log.Warn("record webhook delivery health", "webhook", webhookID, "err", err)
+		d.log().Warn("record webhook delivery health", "webhook", webhookID, "err", err)
 	}
 }
