@@ -239,7 +239,7 @@ func (a *App) Handler() http.Handler {
 		mux.Handle("/shop/", a.Shop.Handler())
 	}
 	mux.Handle("/", pages.Handler())
-	return mux
+	return apiFirst(apiHandler, mux)
 }
 
 // Listen opens the listening socket (so that tests can use port 0).

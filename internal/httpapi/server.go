@@ -79,7 +79,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.Log, parley.Errorf(parley.ENotFound, "No such endpoint: %s %s", r.Method, r.URL.Path))
 	})
-	return mux
+	return s.refuseUncleanPaths(mux)
 }
 
 type principalKey struct{}
