@@ -44,7 +44,10 @@ func (s *Service) ParseToken(token string) (Claims, error) {
 	p64, m64, ok := strings.Cut(token, ".")
 	payload, err1 := base64.RawURLEncoding.DecodeString(p64)
 	sig, err2 := base64.RawURLEncoding.DecodeString(m64)
-	if !ok || err1 != nil || err2 != nil || len(token) > 300 {
+	// One spelling only: base64 decoding skips CR and LF and takes unused
+	// trailing bits, so a token must be what its bytes encode to.
+	canonical := base64.RawURLEncoding.EncodeToString(payload) == p64 && base64.RawURLEncoding.EncodeToString(sig) == m64
+	if !ok || err1 != nil || err2 != nil || !canonical || len(token) > 300 {
 		return Claims{}, errTampered
 	}
 	mac := hmac.New(sha256.New, s.key)
