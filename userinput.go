@@ -26,6 +26,11 @@ func CheckExternalID(field, id string) *FieldError {
 	if !externalIDPattern.MatchString(id) {
 		return &FieldError{Field: field, Message: "must be 1-128 characters of letters, digits and . _ : @ -"}
 	}
+	// "." and ".." cannot name a thing in a URL path: RFC 3986 removes
+	// such segments.
+	if id == "." || id == ".." {
+		return &FieldError{Field: field, Message: "must not be \".\" or \"..\""}
+	}
 	return nil
 }
 

@@ -271,7 +271,7 @@ func (a *App) Handler() http.Handler {
 		mux.Handle("/shop/", a.Shop.Handler())
 	}
 	mux.Handle("/", pages.Handler())
-	h := bodyDeadline(a.Config.BodyTimeout, a.Config.BodyMinRate, transportHeaders(secure, mux))
+	h := bodyDeadline(a.Config.BodyTimeout, a.Config.BodyMinRate, transportHeaders(secure, apiFirst(apiHandler, mux)))
 	if a.Metrics != nil {
 		return a.Metrics.Middleware(h)
 	}

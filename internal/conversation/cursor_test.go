@@ -1,6 +1,9 @@
 package conversation
 
-import "testing"
+import (
+	"regexp"
+	"testing"
+)
 
 func TestParseSyncCursor(t *testing.T) {
 	tests := []struct {
@@ -27,7 +30,7 @@ func TestParseSyncCursor(t *testing.T) {
 }
 
 func FuzzParseSyncCursor(f *testing.F) {
-	for _, s := range []string{"0", "12", "1.2.3", "x", "9999999999999999999"} {
+	for _, s := range []string{"0", "12", "1.2.3", "x", "9999999999999999999", "+5", "007", "3.3.1"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -38,13 +41,21 @@ func FuzzParseSyncCursor(f *testing.F) {
 		if b < 0 || c < 0 || id < 0 || b > c {
 			t.Errorf("parseSyncCursor(%q) = %d %d %d", s, b, c, id)
 		}
-		if id == 0 && formatSyncCursor(b, c, id) != s && formatSyncCursor(b, c, id) != trimZeros(s) {
-			return
+		// What a cursor says survives formatting it again, and a cursor
+		// written without signs or leading zeros is formatted as it was.
+		out := formatSyncCursor(b, c, id)
+		b2, c2, id2, ok2 := parseSyncCursor(out)
+		if !ok2 || b2 != b || c2 != c || id2 != id {
+			t.Errorf("parseSyncCursor(%q) = %d %d %d; formatted %q parses as %d %d %d %v", s, b, c, id, out, b2, c2, id2, ok2)
+		}
+		if canonicalCursor.MatchString(s) && out != s {
+			t.Errorf("formatSyncCursor(parseSyncCursor(%q)) = %q", s, out)
 		}
 	})
 }
 
-func trimZeros(s string) string { return s }
+// canonicalCursor is a sync cursor as formatSyncCursor writes it.
+var canonicalCursor = regexp.MustCompile(`^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*)\.[1-9][0-9]*)?$`)
 
 func FuzzParseListCursor(f *testing.F) {
 	f.Add("1700000000000000.12")

@@ -16,7 +16,7 @@ import (
 type UserView struct {
 	ID          string           `json:"id"`
 	Name        string           `json:"name"`
-	Email       string           `json:"email"`
+	Email       string           `json:"email,omitempty"`
 	Locale      string           `json:"locale"`
 	Operator    bool             `json:"operator"`
 	Memberships []MembershipView `json:"memberships"`

@@ -83,7 +83,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.Log, parley.Errorf(parley.ENotFound, "No such endpoint: %s %s", r.Method, r.URL.Path))
 	})
-	return nosniff(s.checkText(mux))
+	return nosniff(s.checkText(s.refuseUncleanPaths(mux)))
 }
 
 // nosniff tells browsers to take every answer's Content-Type as sent: a

@@ -45,11 +45,14 @@ var errTampered = parley.Errorf(parley.EInvalidSignature, "This link is not vali
 // check the time.
 func (s *Service) ParseToken(token string) (Claims, error) {
 	p64, m64, ok := strings.Cut(token, ".")
-	// Strict: a MAC whose last character differs only in the bits base64
-	// leaves unused would otherwise be a second spelling of the same link.
+	// Strict, and one spelling only: a MAC whose last character differs
+	// only in the bits base64 leaves unused, or a token with CR or LF
+	// inside (which decoding skips), would otherwise be a second spelling
+	// of the same link; a token must be what its bytes encode to.
 	payload, err1 := linkEncoding.DecodeString(p64)
 	sig, err2 := linkEncoding.DecodeString(m64)
-	if !ok || err1 != nil || err2 != nil || len(token) > 300 {
+	canonical := linkEncoding.EncodeToString(payload) == p64 && linkEncoding.EncodeToString(sig) == m64
+	if !ok || err1 != nil || err2 != nil || !canonical || len(token) > 300 {
 		return Claims{}, errTampered
 	}
 	mac := hmac.New(sha256.New, s.key)

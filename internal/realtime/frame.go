@@ -43,3 +43,17 @@ type typing struct {
 	User         string `json:"user"`
 	Name         string `json:"name,omitempty"`
 }
+
+// maxClientFrame bounds a client frame's JSON; the client sends only
+// small control frames.
+const maxClientFrame = 4096
+
+// decodeClientFrame reads one client frame: a JSON object of at most
+// maxClientFrame bytes with a type.
+func decodeClientFrame(data []byte) (clientFrame, bool) {
+	var f clientFrame
+	if len(data) > maxClientFrame || json.Unmarshal(data, &f) != nil || f.Type == "" {
+		return clientFrame{}, false
+	}
+	return f, true
+}

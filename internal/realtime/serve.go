@@ -2,7 +2,6 @@ package realtime
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -50,8 +49,10 @@ func (h *Hub) originAllowed(r *http.Request) bool {
 	if origin == "" {
 		return false
 	}
+	// An Origin is scheme://host[:port] and nothing else (RFC 6454): a
+	// value with user info, a path or no scheme is no origin.
 	u, err := url.Parse(origin)
-	if err != nil {
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || origin != u.Scheme+"://"+u.Host {
 		return false
 	}
 	if u.Host == r.Host {
@@ -126,8 +127,8 @@ func (h *Hub) readLoop(s *Socket) {
 			s.closeDraining(code, reason, drain)
 			return
 		}
-		var f clientFrame
-		if json.Unmarshal(data, &f) != nil {
+		f, ok := decodeClientFrame(data)
+		if !ok {
 			s.sendFrame(Frame{Type: FrameError, Data: map[string]string{"code": parley.EBadRequest, "detail": "frames are JSON objects with a type"}}, false)
 			continue
 		}
