@@ -166,7 +166,7 @@ func frames(doc string) string {
 // pillWhileScrolledUp: the reader scrolled up; a message from the seller
 // shows the pill and leaves the view where it is; the pill takes the reader
 // down; at the bottom the next message keeps the view there.
-func pillWhileScrolledUp(t *testing.T, ctx context.Context, doc, where, base string, seller *http.Client, conv string) {
+func pillWhileScrolledUp(t *testing.T, ctx context.Context, doc, where, base string, seller *http.Client, conv, shot string) {
 	t.Helper()
 	bt.Eval[bool](t, ctx, fmt.Sprintf(`(d => { const l = d.getElementById('messages'); l.scrollTop = Math.floor((l.scrollHeight - l.clientHeight) / 2); return true; })(%s)`, doc))
 	bt.Eval[bool](t, ctx, frames(doc))
@@ -176,6 +176,9 @@ func pillWhileScrolledUp(t *testing.T, ctx context.Context, doc, where, base str
 	apiDo(t, seller, "POST", base+"/api/v1/conversations/"+conv+"/messages", map[string]any{"client_id": conv + "-while-up", "body": "The photo of the smoked finish is ready."}, http.StatusCreated, nil)
 	bt.WaitJS(t, ctx, 10*time.Second, where+": the pill for the new message", fmt.Sprintf(`(d => [...d.querySelectorAll('li.bubble .text')].some(e => e.textContent.includes('smoked finish is ready'))
 		&& d.querySelector('.new-pill') && !d.querySelector('.new-pill').hidden && d.querySelector('.new-pill').getBoundingClientRect().height > 0)(%s)`, doc))
+	if shot != "" {
+		screenshot(t, ctx, shot)
+	}
 	moved := bt.Eval[float64](t, ctx, fmt.Sprintf(`(d => { const v = d.defaultView.__view;
 		return d.querySelector('li.bubble[data-seq="' + v.seq + '"]').getBoundingClientRect().top - v.top; })(%s)`, doc))
 	if math.Abs(moved) > 2 {
@@ -284,13 +287,20 @@ func testLongConversation(t *testing.T, postgres bool) {
 		}
 		screenshot(t, ctx, "long-conversation-"+size.name)
 		scrollUpKeepsPlace(t, ctx, "document", size.name)
-		pillWhileScrolledUp(t, ctx, "document", size.name, s.URL, sellerHTTP, conv)
+		shot := "long-conversation-pill"
+		if size.phone {
+			shot = ""
+		}
+		pillWhileScrolledUp(t, ctx, "document", size.name, s.URL, sellerHTTP, conv, shot)
 		checkLayout(t, ctx, "document", size.name+" after the new messages", true)
 
 		bt.Do(t, ctx, size.name+": the inbox", chromedp.Navigate(s.URL+"/app/"), chromedp.WaitVisible(chromedp.CSS("#conv-list li")))
 		first := seedUnread(t, s.URL, buyerHTTP, sellerHTTP, conv, 30)
 		bt.Do(t, ctx, size.name+": open it again", chromedp.Navigate(s.URL+"/app/c/"+conv), chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`li.bubble[data-seq="%d"]`, first))))
 		checkDivider(t, ctx, "document", size.name, first, "New messages")
+		if size.phone {
+			screenshot(t, ctx, "long-conversation-unread-phone")
+		}
 	}
 }
 
@@ -336,7 +346,7 @@ func testLongConversationInTheWidget(t *testing.T, postgres bool) {
 			screenshot(t, ctx, "long-conversation-widget-phone")
 		}
 		scrollUpKeepsPlace(t, ctx, frameDoc, size.name)
-		pillWhileScrolledUp(t, ctx, frameDoc, size.name, s.URL, sellerHTTP, conv)
+		pillWhileScrolledUp(t, ctx, frameDoc, size.name, s.URL, sellerHTTP, conv, "")
 
 		// Back to the list; the seller writes; the conversation opens again
 		// at the first unread message.

@@ -75,6 +75,8 @@ export class Thread {
     // even once the messages below it are read.
     this.unreadFrom = this.firstUnread();
     this.render(this.unreadFrom ? 'unread' : 'bottom');
+    // Opened at the divider with more below: the pill leads there too.
+    if (this.unreadFrom && !this.scroller.atEnd()) this.scroller.showPill();
     this.shown = true;
     this.markRead();
     this.deliver();
