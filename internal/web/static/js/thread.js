@@ -29,7 +29,9 @@ export class Thread {
     window.addEventListener('focus', this.onVisible);
     this.scroller = new ThreadScroll(els.list, {
       older: () => this.loadOlder(),
-      hasOlder: () => this.hasOlder,
+      // Not before the first page shows: between its two requests the
+      // pane is empty, and would look like one to fill.
+      hasOlder: () => this.shown && this.hasOlder,
       atEnd: () => this.markRead(),
     });
   }
