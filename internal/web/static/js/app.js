@@ -104,3 +104,11 @@ async function main() {
 }
 
 main().catch((e) => console.error(e));
+
+// On a phone the context panel is a bar under the composer; it opens over
+// the thread and closes again.
+document.getElementById('context-toggle')?.addEventListener('click', (e) => {
+  const open = e.currentTarget.getAttribute('aria-expanded') !== 'true';
+  e.currentTarget.setAttribute('aria-expanded', String(open));
+  document.getElementById('context').classList.toggle('open', open);
+});

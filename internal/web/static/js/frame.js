@@ -6,6 +6,7 @@ import { api, setToken, clientID } from './api.js';
 import { start, onFrame, send } from './live.js';
 import { Inbox } from './inbox.js';
 import { Thread } from './thread.js';
+import { Composer } from './composer.js';
 import { QuoteAsk, quoteForm } from './quoteform.js';
 import { t } from './i18n.js';
 
@@ -123,21 +124,25 @@ async function openDraft(d) {
     return;
   }
   showAsk(false);
-  const form = document.getElementById('composer');
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const body = document.getElementById('body').value.trim();
-    if (!body || !draft) return;
-    const input = { kind, message: { client_id: clientID(), body } };
-    for (const k of ['product', 'seller', 'order', 'page_url']) if (draft[k]) input[k] = draft[k];
+  // The first message starts the conversation, with its files: the same
+  // composer as in a conversation, so it sends what it shows.
+  let sent = null; // {key, client_id}: a retry of the same message reuses its id
+  new Composer(els(), async ({ body, attachments }) => {
+    if (draft !== d) throw new Error('gone');
+    const key = JSON.stringify([body, attachments]);
+    if (!sent || sent.key !== key) sent = { key, client_id: clientID() };
+    const input = { kind, message: { client_id: sent.client_id, body, attachments } };
+    for (const k of ['product', 'seller', 'order', 'page_url']) if (d[k]) input[k] = d[k];
     try {
       const started = await api('POST', '/api/v1/conversations', input);
-      document.getElementById('body').value = '';
+      status.hidden = true;
       draft = null;
-      await openConversation(started.conversation);
+      // The composer empties before the conversation takes the form over.
+      setTimeout(() => openConversation(started.conversation));
     } catch (err) {
       status.textContent = err.message;
       status.hidden = false;
+      throw err;
     }
   });
 }

@@ -2,11 +2,13 @@
 // (not sent / ✓ / ✓✓ / failed with retry), attachments with upload
 // progress and image previews, the typing indicator, delivered frames and
 // read pointers. Used by the app and by the widget frame.
-import { api, upload, clientID, attachmentURL } from './api.js';
+import { api, clientID, attachmentURL } from './api.js';
 import { send, onFrame } from './live.js';
 import { t, h, dayLabel, timeLabel } from './i18n.js';
 import { quoteCard } from './quote.js';
 import { messageText, returnCard, returnState, ticketClosed } from './tickets.js';
+import { Composer } from './composer.js';
+import { ThreadScroll } from './scroll.js';
 
 export class Thread {
   constructor(conv, els, opts = {}) {
@@ -15,25 +17,28 @@ export class Thread {
     this.opts = opts;
     this.msgs = new Map(); // seq -> message
     this.pending = new Map(); // client_id -> {body, attachments, failed, created}
-    this.files = []; // {name, id, progress, error, li}
     this.oldest = 0;
     this.hasOlder = false;
     this.lastTyping = 0;
     this.typingTimer = null;
     this.off = onFrame((f) => this.frame(f));
-    els.form.addEventListener('submit', (e) => { e.preventDefault(); this.submit(); });
-    els.body.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); this.submit(); }
-    });
+    this.composer = new Composer(els, (msg) => this.queue(msg));
     els.body.addEventListener('input', () => this.typed());
-    els.file.addEventListener('change', () => { for (const f of els.file.files) this.addFile(f); els.file.value = ''; });
     this.onVisible = () => this.markRead();
     document.addEventListener('visibilitychange', this.onVisible);
     window.addEventListener('focus', this.onVisible);
+    this.scroller = new ThreadScroll(els.list, {
+      older: () => this.loadOlder(),
+      // Not before the first page shows: between its two requests the
+      // pane is empty, and would look like one to fill.
+      hasOlder: () => this.shown && this.hasOlder,
+      atEnd: () => this.markRead(),
+    });
   }
 
   close() {
     this.off();
+    this.scroller.close();
     // The composer may be reused by the next thread (the widget).
     this.closedNote?.remove();
     this.els.form.hidden = false;
@@ -41,9 +46,24 @@ export class Thread {
     window.removeEventListener('focus', this.onVisible);
   }
 
+  // firstUnread is the seq of the oldest message from the other side above
+  // the reader's pointer (0: none), for the "new messages" divider.
+  firstUnread() {
+    const seqs = [...this.msgs.keys()].sort((a, b) => a - b);
+    for (const s of seqs) {
+      const m = this.msgs.get(s);
+      if (s > this.conv.my_read_seq && !this.mine(m) && m.author.side !== 'system') return s;
+    }
+    return 0;
+  }
+
   async load() {
     const before = this.conv.last_seq + 1;
-    const page = await api('GET', `/api/v1/conversations/${this.conv.id}/messages?before=${before}&limit=50`);
+    // The first page reaches back to the first unread message (up to 200),
+    // so that the conversation can open there.
+    const unread = this.conv.last_seq - this.conv.my_read_seq;
+    const limit = Math.min(200, Math.max(50, unread + 10));
+    const page = await api('GET', `/api/v1/conversations/${this.conv.id}/messages?before=${before}&limit=${limit}`);
     for (const m of page.items) this.msgs.set(m.seq, m);
     this.hasOlder = page.items.length > 0 && page.items[0].seq > 1;
     // Messages written after the conversation was fetched and before this
@@ -53,17 +73,24 @@ export class Thread {
       this.msgs.set(m.seq, m);
       this.conv.last_seq = Math.max(this.conv.last_seq, m.seq);
     }
-    this.render(true);
+    // The divider stays where it was put while the conversation is open,
+    // even once the messages below it are read.
+    this.unreadFrom = this.firstUnread();
+    this.render(this.unreadFrom ? 'unread' : 'bottom');
+    // Opened at the divider with more below: the pill leads there too.
+    if (this.unreadFrom && !this.scroller.atEnd()) this.scroller.showPill();
+    this.shown = true;
     this.markRead();
     this.deliver();
   }
 
   async loadOlder() {
+    if (this.msgs.size === 0) return;
     const first = Math.min(...this.msgs.keys());
     const page = await api('GET', `/api/v1/conversations/${this.conv.id}/messages?before=${first}&limit=50`);
     for (const m of page.items) this.msgs.set(m.seq, m);
     this.hasOlder = page.items.length > 0 && page.items[0].seq > 1;
-    this.render(false);
+    this.render('keep');
   }
 
   mine(m) { return m.author.side === this.conv.my_side; }
@@ -79,13 +106,13 @@ export class Thread {
         if (d.id !== this.conv.id) return;
         this.conv = d;
         this.opts.onConversation?.(d);
-        this.render(false);
+        this.render();
         break;
       case 'receipt':
         if (d.conversation !== this.conv.id || d.side === this.conv.my_side) return;
         this.conv.their_delivered_seq = Math.max(this.conv.their_delivered_seq, d.delivered_seq);
         this.conv.their_read_seq = Math.max(this.conv.their_read_seq, d.read_seq);
-        this.render(false);
+        this.render();
         break;
       case 'typing':
         if (d.conversation !== this.conv.id || d.user === this.opts.me) return;
@@ -100,14 +127,18 @@ export class Thread {
   add(m) {
     if (this.msgs.has(m.seq)) return;
     this.msgs.set(m.seq, m);
-    if (m.client_id) this.pending.delete(m.client_id);
+    const own = m.client_id && this.pending.delete(m.client_id);
     this.conv.last_seq = Math.max(this.conv.last_seq, m.seq);
     if (!this.mine(m)) {
       this.hideTyping();
       this.deliver();
       this.announce(m);
     }
-    this.render(true);
+    // At the bottom the view follows; scrolled up it stays, and a pill
+    // offers the way down.
+    const follow = own || this.scroller.atEnd();
+    this.render(follow ? 'bottom' : 'keep');
+    if (!follow) this.scroller.showPill();
     this.markRead();
   }
 
@@ -120,6 +151,9 @@ export class Thread {
   async markRead() {
     // Read means seen: the tab shown and, in the widget, its panel open.
     if (document.visibilityState !== 'visible' || this.opts.shown?.() === false) return;
+    // ...and scrolled down to the newest message, once the messages show
+    // (a focus event before they are loaded reads nothing).
+    if (!this.shown || !this.scroller.atEnd()) return;
     const last = this.conv.last_seq;
     if (last <= this.conv.my_read_seq && !this.conv.marked_unread) return;
     this.conv.my_read_seq = last;
@@ -157,48 +191,30 @@ export class Thread {
     this.live.textContent = `${t('new_message', { Name: m.author.name })}: ${m.body || t('attachment')}`;
   }
 
-  addFile(file) {
-    const item = { name: file.name, id: null, error: false };
-    const bar = h('progress', { max: '1', value: '0', 'aria-label': file.name });
-    const remove = h('button', { type: 'button', class: 'small', onclick: () => { this.files = this.files.filter((x) => x !== item); item.li.remove(); } }, '×', h('span', { class: 'visually-hidden' }, ' ' + t('remove')));
-    item.li = h('li', {}, file.name, bar, remove);
-    this.els.uploads.append(item.li);
-    this.files.push(item);
-    item.promise = upload(file, (p) => { bar.value = p; }).then((a) => { item.id = a.id; bar.value = 1; }, (err) => {
-      item.error = true;
-      bar.replaceWith(h('span', { class: 'error', role: 'alert' }, err.status === 429 ? err.message : t('upload_failed')));
-    });
-  }
-
-  async submit() {
-    const body = this.els.body.value.trim();
-    await Promise.all(this.files.map((f) => f.promise));
-    const attachments = this.files.filter((f) => f.id).map((f) => f.id);
-    if (!body && attachments.length === 0) return;
-    this.els.body.value = '';
-    this.files = [];
-    this.els.uploads.replaceChildren();
+  // queue shows the message as pending at once and sends it; the
+  // composer empties meanwhile (a failed send keeps its bubble, with Retry).
+  queue({ body, attachments }) {
     const p = { client_id: clientID(), body, attachments, failed: false, created: new Date() };
     this.pending.set(p.client_id, p);
-    this.render(true);
-    await this.post(p);
+    this.render('bottom');
+    this.post(p);
   }
 
   async post(p) {
     p.failed = false;
-    this.render(false);
+    this.render();
     try {
       const m = await api('POST', `/api/v1/conversations/${this.conv.id}/messages`, { client_id: p.client_id, body: p.body, attachments: p.attachments });
       this.pending.delete(p.client_id);
       if (!this.msgs.has(m.seq)) this.msgs.set(m.seq, m);
       this.conv.last_seq = Math.max(this.conv.last_seq, m.seq);
       this.conv.my_read_seq = Math.max(this.conv.my_read_seq, m.seq);
-      this.render(true);
+      this.render(this.scroller.atEnd() ? 'bottom' : 'keep');
     } catch (e) {
       p.failed = true;
       p.error = e.message;
       p.limited = e.status === 429;
-      this.render(false);
+      this.render();
     }
   }
 
@@ -213,6 +229,8 @@ export class Thread {
     return h('ul', { class: 'files' }, m.attachments.map((a) => {
       if (a.content_type.startsWith('image/')) {
         const img = h('img', { class: 'preview', alt: a.name, loading: 'lazy' });
+        // A picture that loads below the reader at the bottom keeps them there.
+        img.addEventListener('load', () => this.scroller.settle());
         attachmentURL(a.id).then((u) => { img.src = u; });
         return h('li', {}, img);
       }
@@ -283,10 +301,14 @@ export class Thread {
     this.closedNote.textContent = t(this.conv.closed_reason === 'auto' ? 'ticket_closed_auto' : 'ticket_closed_completed');
   }
 
-  render(scroll) {
+  // render draws the list again. how: 'bottom' (to the newest message),
+  // 'unread' (to the "new messages" divider), or by default where the reader
+  // is: at the bottom it stays there, elsewhere the first message in view
+  // keeps its place.
+  render(how) {
     this.showClosed();
     const list = this.els.list;
-    const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+    const anchor = this.scroller.anchor();
     const items = [];
     if (this.hasOlder) items.push(h('li', { class: 'older' }, h('button', { type: 'button', class: 'small', onclick: () => this.loadOlder() }, t('load_older'))));
     let day = '';
@@ -296,10 +318,13 @@ export class Thread {
         day = d.toDateString();
         items.push(h('li', { class: 'day' }, dayLabel(d)));
       }
+      if (m.seq === this.unreadFrom) items.push(h('li', { class: 'unread-divider', id: 'unread-divider' }, h('span', {}, t('new_messages'))));
       items.push(this.bubble(m));
     }
     for (const p of this.pending.values()) items.push(this.pendingBubble(p));
     list.replaceChildren(...items);
-    if (scroll || atBottom) list.scrollTop = list.scrollHeight;
+    if (how === 'bottom') this.scroller.toBottom();
+    else if (how === 'unread') this.scroller.toElement(list.querySelector('.unread-divider'));
+    else this.scroller.restore(anchor);
   }
 }
