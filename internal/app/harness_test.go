@@ -131,6 +131,14 @@ func (r resp) code() string {
 // call sends a JSON request with the token (a session or the API key).
 func (e *env) call(method, path, token string, body any) resp {
 	e.t.Helper()
+	return e.callAs(method, path, token, body, nil)
+}
+
+// callAs is call with extra request headers (X-Forwarded-For,
+// Accept-Language). A string or []byte body is sent as it is, anything
+// else as its JSON.
+func (e *env) callAs(method, path, token string, body any, header map[string]string) resp {
+	e.t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -148,6 +156,9 @@ func (e *env) call(method, path, token string, body any) resp {
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -1,8 +1,6 @@
 package app_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/netip"
@@ -34,28 +32,6 @@ func tightLimits(c *app.Config) {
 		Webhooks:       ratelimit.Limit{Count: 2, Per: hour},
 		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")},
 	}
-}
-
-// callAs is call with extra request headers (X-Forwarded-For,
-// Accept-Language).
-func (e *env) callAs(method, path, token string, body any, header map[string]string) resp {
-	e.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		data, _ := json.Marshal(body)
-		rd = bytes.NewReader(data)
-	}
-	req, _ := http.NewRequest(method, e.srv.URL+path, rd)
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	return e.do(req)
 }
 
 // postForm posts a web form (the sign-in pages) from a client address.
