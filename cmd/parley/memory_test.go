@@ -149,7 +149,7 @@ func addUser(t *testing.T, ps *parleyServer, email, password string) {
 // ssoToken signs a host user in with a sign-in JWT and returns the session.
 func ssoToken(t *testing.T, base, sub string) string {
 	t.Helper()
-	jwt, err := identity.SignHostJWT(crashSSOSecret, sub, sub+"@mem.test", "User "+sub, time.Now(), time.Hour)
+	jwt, err := identity.SignHostJWT(crashSSOSecret, sub, sub+"@mem.test", "User "+sub, time.Now(), 5*time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}

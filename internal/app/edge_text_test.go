@@ -20,7 +20,7 @@ func TestTextRefusedAtTheEdge(t *testing.T) {
 		w := e.seed()
 		conv := e.must(201, "POST", "/api/v1/conversations", w.buyer, map[string]any{"kind": "chat", "seller": "acme", "message": msg("c-1", "Hello")})
 		id := conv["conversation"].(map[string]any)["id"].(string)
-		nulJWT, err := identity.SignHostJWT(testSSOSecret, "nul", "nul@example.com", "N\x00L", time.Now(), time.Hour)
+		nulJWT, err := identity.SignHostJWT(testSSOSecret, "nul", "nul@example.com", "N\x00L", time.Now(), 5*time.Minute)
 		if err != nil {
 			t.Fatal(err)
 		}

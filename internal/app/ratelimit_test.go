@@ -74,7 +74,7 @@ func wantLimited(t *testing.T, what string, r resp, max int) {
 
 func sso(t *testing.T, sub string) map[string]any {
 	t.Helper()
-	jwt, err := identity.SignHostJWT(testSSOSecret, sub, sub+"@example.com", "Someone", time.Now(), time.Hour)
+	jwt, err := identity.SignHostJWT(testSSOSecret, sub, sub+"@example.com", "Someone", time.Now(), 5*time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
