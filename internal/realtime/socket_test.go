@@ -2,6 +2,7 @@ package realtime
 
 import (
 	"encoding/json"
+	"fmt"
 	"net"
 	"slices"
 	"testing"
@@ -73,31 +74,34 @@ func TestSlowSocket(t *testing.T) {
 	}()
 
 	// A slow socket must not hold the hub up: dispatch never waits for a
-	// socket's writes, so every dispatch returns although the slow client
-	// never reads (one that waited would block here for good).
-	dispatched := make(chan struct{})
+	// socket's writes, so the fast socket gets every message in turn
+	// although the slow client never reads (a dispatch that waited for it
+	// would block here for good, and the test would fail after patience).
+	done := make(chan error, 1)
 	go func() {
-		defer close(dispatched)
 		for i := int64(1); i <= queueLimit+50; i++ {
 			h.dispatch(message(7, i))
-		}
-	}()
-	select {
-	case <-dispatched:
-	case <-time.After(patience):
-		t.Fatalf("dispatch still blocked after %s: a slow socket held up the hub", patience)
-	}
-	for i := int64(1); i <= queueLimit+50; i++ {
-		select {
-		case data := <-got:
+			data, ok := <-got
+			if !ok {
+				done <- fmt.Errorf("fast socket closed at message %d", i)
+				return
+			}
 			var f Frame
 			json.Unmarshal(data, &f)
 			if f.Type != FrameMessage {
-				t.Fatalf("fast socket got %s, want %s", f.Type, FrameMessage)
+				done <- fmt.Errorf("fast socket got %s at message %d, want %s", f.Type, i, FrameMessage)
+				return
 			}
-		case <-time.After(patience):
-			t.Fatalf("fast socket did not get message %d", i)
 		}
+		done <- nil
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(patience):
+		t.Fatalf("the fast socket did not get every message within %s: a slow socket held up the hub", patience)
 	}
 	slow.mu.Lock()
 	queued, closed := len(slow.queue), slow.closed
