@@ -139,6 +139,7 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	a.Identity = identity.NewService(db)
 	a.Catalog = catalog.NewService(db)
 	a.Conversations = conversation.NewService(db, a.Bus, hooks{notifier, a.Push}, attachmentStore{})
+	a.Conversations.ShareBuyerEmail = a.Config.ShareBuyerEmail
 	webhooks := webhook.New(db, a.Runner.Queue())
 	webhooks.Log = a.Log
 	webhooks.Register(a.Runner)
@@ -207,7 +208,8 @@ func (a *App) Handler() http.Handler {
 	secure := strings.HasPrefix(a.Config.BaseURL, "https://")
 	api := &httpapi.Server{DB: a.DB, Identity: a.Identity, Conversations: a.Conversations, Catalog: a.Catalog,
 		Attachments: attachmentAPI{svc: a.Attachments, conv: a.Conversations}, Jobs: a.Runner, Realtime: a.Hub, Availability: a.Hub.Presence,
-		Push: a.Push, Settings: a.Settings, Quotes: a.Quotes, Log: a.Log, SecureCookies: secure}
+		Push: a.Push, Settings: a.Settings, Quotes: a.Quotes, Log: a.Log, SecureCookies: secure,
+		ShareBuyerEmail: a.Config.ShareBuyerEmail}
 	// With SMTP there is no dev mailbox: the operators' mail list is empty.
 	box, _ := a.Mailer.(*mail.DevMailbox)
 	if box != nil {

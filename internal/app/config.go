@@ -34,6 +34,9 @@ type Config struct {
 	// HostOrigins may post the sign-in form (POST /auth/sso) from their
 	// pages: the host marketplace's own origins.
 	HostOrigins []string
+	// ShareBuyerEmail lets sellers see a buyer's email (the party profile)
+	// and find conversations by it (inbox search); off by default.
+	ShareBuyerEmail bool
 }
 
 // envOf names the environment twin of each flag.
@@ -55,6 +58,7 @@ var envOf = map[string]string{
 	"log-level":         "PARLEY_LOG_LEVEL",
 	"pprof-addr":        "PARLEY_PPROF_ADDR",
 	"host-origins":      "PARLEY_HOST_ORIGINS",
+	"share-buyer-email": "PARLEY_SHARE_BUYER_EMAIL",
 }
 
 // ParseConfig reads flags, then the environment for each flag not given.
@@ -77,6 +81,7 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (C
 	fs.DurationVar(&c.UnreadMailAfter, "unread-mail-after", 0, "override how long messages stay unread before a mail (Go duration)")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&c.PprofAddr, "pprof-addr", "", "serve Go's /debug/pprof profiles on this address (keep it private)")
+	fs.BoolVar(&c.ShareBuyerEmail, "share-buyer-email", false, "show sellers a buyer's email and let them search by it")
 	hostOrigins := fs.String("host-origins", "", "comma-separated origins (https://shop.example) whose pages may post the sign-in form /auth/sso")
 	if err := fs.Parse(args); err != nil {
 		return c, err

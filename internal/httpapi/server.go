@@ -40,6 +40,9 @@ type Server struct {
 	Log   *slog.Logger
 	// SecureCookies marks the session cookie Secure (HTTPS deployments).
 	SecureCookies bool
+	// ShareBuyerEmail shows a buyer's email to sellers in the party
+	// profile (the marketplace's choice; off by default).
+	ShareBuyerEmail bool
 
 	cop *http.CrossOriginProtection
 }
