@@ -109,7 +109,7 @@ export class Context {
       return h('section', { 'aria-label': t('seller') }, h('h3', {}, t('seller')), h('p', {}, h('a', { href: '/app/sellers/' + encodeURIComponent(c.seller.id) }, c.seller.name)), avail);
     }
     const rec = h('p', { class: 'muted', id: 'buyer-record' });
-    const sec = h('section', { 'aria-label': t('buyer') }, h('h3', {}, t('buyer')), h('p', {}, c.buyer.name), h('p', { class: 'muted' }, c.buyer.id), rec);
+    const sec = h('section', { 'aria-label': t('buyer') }, h('h3', {}, t('buyer')), h('p', {}, c.buyer.name), rec);
     // The buyer's record with this company: since when, orders, conversations.
     api('GET', '/api/v1/users/' + encodeURIComponent(c.buyer.id) + '/profile').then((p) => {
       rec.replaceChildren(t('buyer_since', { Date: new Date(p.member_since).toLocaleDateString(page.lang) }), h('br'),

@@ -93,7 +93,7 @@ async function loadCompany(section) {
       sel.value = m.role;
       sel.addEventListener('change', () => api('PUT', `/api/v1/organizations/${encodeURIComponent(id)}/members/${encodeURIComponent(m.id)}`, { role: sel.value }).then(render, (e) => { out.textContent = e.message; sel.value = m.role; }));
       const rm = h('button', { type: 'button', class: 'small danger', onclick: () => api('DELETE', `/api/v1/organizations/${encodeURIComponent(id)}/members/${encodeURIComponent(m.id)}`).then(() => api('GET', '/api/v1/organizations/' + encodeURIComponent(id)).then(render), (e) => { out.textContent = e.message; }) }, t('remove_member'), h('span', { class: 'visually-hidden' }, ' ' + m.name));
-      return h('tr', {}, h('td', {}, m.name, ' ', h('span', { class: 'muted' }, m.id)), h('td', {}, sel), h('td', {}, rm));
+      return h('tr', {}, h('td', {}, m.name), h('td', {}, sel), h('td', {}, rm));
     }));
   };
   render(await api('GET', '/api/v1/organizations/' + encodeURIComponent(id)));
