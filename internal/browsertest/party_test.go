@@ -153,3 +153,62 @@ func testShopHidesChatWhenOff(t *testing.T, postgres bool) {
 	bt.Do(t, buyer, "reopen the product", chromedp.Navigate(s.URL+"/shop/p/walnut-chair"), chromedp.WaitVisible(chromedp.CSS("h1")))
 	bt.WaitJS(t, buyer, 10*time.Second, "the chat button back", chatButtons+` === 1`)
 }
+
+// TestPartyCard (issue 9, item 5): the header names the other party and a
+// click opens their card: the buyer sees the seller's products and how
+// fast it answers, the seller the buyer's record with the company; no
+// internal id or email shows, and the buyer's email finds nothing.
+func TestPartyCard(t *testing.T) {
+	eachDB(t, testPartyCard)
+}
+
+func testPartyCard(t *testing.T, postgres bool) {
+	s := bt.Start(t, postgres)
+	b := bt.NewBrowser(t)
+	buyer, seller := b.Context(), b.Context()
+	buyerHTTP, sellerHTTP := session(t, s.URL, buyerEmail), session(t, s.URL, sellerEmail)
+	apiAs(t, buyerHTTP, "PATCH", s.URL+"/api/v1/me/settings", `{"locale":"it"}`)
+	apiAs(t, sellerHTTP, "PATCH", s.URL+"/api/v1/me/settings", `{"locale":"en"}`)
+	signIn(t, buyer, s.URL, buyerEmail)
+	signIn(t, seller, s.URL, sellerEmail)
+	conv := startChat(t, buyer, "walnut-chair", "La sedia è disponibile in nero?")
+
+	bt.Do(t, buyer, "open the conversation", chromedp.Navigate(s.URL+"/app/c/"+conv), chromedp.WaitVisible(chromedp.CSS("#party-button")))
+	if got := bt.Eval[string](t, buyer, `document.getElementById('party-button').textContent`); got != "Bottega Rossi" {
+		t.Errorf("buyer's header names %q, want Bottega Rossi", got)
+	}
+	bt.Do(t, buyer, "open the seller's card", chromedp.Click(chromedp.CSS("#party-button")), chromedp.WaitVisible(chromedp.CSS("#party-products")))
+	bt.WaitJS(t, buyer, 5*time.Second, "the seller's card in Italian",
+		`/^\d+ prodott[oi]$/.test(document.getElementById('party-products').textContent) && document.getElementById('party-response').textContent.length > 0 && document.getElementById('party-dialog').open`)
+	phone(t, buyer)
+	screenshot(t, buyer, "party-seller-card-it-phone")
+	desktop(t, buyer)
+	bt.Do(t, buyer, "close the card", chromedp.Click(chromedp.CSS("#party-close")))
+	bt.WaitJS(t, buyer, 5*time.Second, "the card closed, focus back on the name", `!document.getElementById('party-dialog').open && document.activeElement.id === 'party-button'`)
+
+	bt.Do(t, seller, "seller opens it", chromedp.Navigate(s.URL+"/app/c/"+conv), chromedp.WaitVisible(chromedp.CSS("#party-button")))
+	if got := bt.Eval[string](t, seller, `document.getElementById('party-button').textContent`); got != "Anna Bianchi" {
+		t.Errorf("seller's header names %q, want Anna Bianchi", got)
+	}
+	bt.Do(t, seller, "answer", chromedp.SendKeys(chromedp.CSS("#body"), "Sì, certo."), chromedp.Click(chromedp.CSS("#send")))
+	bt.WaitJS(t, seller, 10*time.Second, "the answer sent", `document.querySelector('li.bubble.mine[data-seq="2"]')`)
+	bt.Do(t, seller, "open the buyer's card", chromedp.Click(chromedp.CSS("#party-button")), chromedp.WaitVisible(chromedp.CSS("#party-orders")))
+	bt.WaitJS(t, seller, 5*time.Second, "the buyer's record",
+		`/^Buyer since /.test(document.getElementById('party-since').textContent) && /^\d+ orders? with you$/.test(document.getElementById('party-orders').textContent) && /^\d+ conversations? with you$/.test(document.getElementById('party-conversations').textContent)`)
+	if bt.Eval[bool](t, seller, `!!document.getElementById('party-email')`) {
+		t.Error("the buyer's email shows on the card by default")
+	}
+	screenshot(t, seller, "party-buyer-card-en")
+	// No internal id, no email anywhere on the seller's page.
+	if got := bt.Eval[string](t, seller, `document.body.innerText`); strings.Contains(got, "local:") || strings.Contains(got, "@demo.parley") {
+		t.Errorf("the seller's page shows an internal id or the buyer's email:\n%s", got)
+	}
+	if n := bt.Eval[int](t, seller, `fetch('/api/v1/conversations?q=anna%40demo.parley').then(r => r.json()).then(j => j.items.length)`); n != 0 {
+		t.Errorf("the seller finds %d conversations by the buyer's email, want 0", n)
+	}
+	// The seller answered: the buyer's card says how fast.
+	bt.Do(t, buyer, "reopen the seller's card", chromedp.Navigate(s.URL+"/app/c/"+conv), chromedp.WaitVisible(chromedp.CSS("#party-button")),
+		chromedp.Click(chromedp.CSS("#party-button")), chromedp.WaitVisible(chromedp.CSS("#party-response")))
+	bt.WaitJS(t, buyer, 5*time.Second, "the response time", `document.getElementById('party-response').textContent.startsWith('Di solito risponde entro')`)
+	screenshot(t, buyer, "party-seller-card-it")
+}
