@@ -33,7 +33,9 @@ type Product struct {
 type OrderItem struct {
 	Product  string `json:"product"`
 	Title    string `json:"title"`
-	Quantity int    `json:"quantity"`
+	// Quantity may have decimals: a service sold by the hour is ordered
+	// for 1.5 hours.
+	Quantity json.Number `json:"quantity"`
 	Price    string `json:"price"`
 }
 

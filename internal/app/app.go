@@ -140,6 +140,7 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	a.Catalog = catalog.NewService(db)
 	a.Conversations = conversation.NewService(db, a.Bus, hooks{notifier, a.Push}, attachmentStore{})
 	a.Conversations.ShareBuyerEmail = a.Config.ShareBuyerEmail
+	a.Catalog.OrderFromChat = a.Conversations.OrderFromChat
 	webhooks := webhook.New(db, a.Runner.Queue())
 	webhooks.Log = a.Log
 	webhooks.Register(a.Runner)

@@ -85,3 +85,45 @@ func getParty(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Pri
 	encode(w, http.StatusOK, out)
 	return nil
 }
+
+// maxProductQuery bounds the product search's text.
+const maxProductQuery = 100
+
+// conversationProducts answers GET /api/v1/conversations/{id}/products?q=:
+// the seller side's search of its own products for the order proposal
+// form (title or code containing q, at most store.MaxProductSearch). A
+// buyer is refused like a buyer's proposal; anyone else gets not found.
+func conversationProducts(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Principal) error {
+	id, err := pathID(r, "id", "conversation")
+	if err != nil {
+		return err
+	}
+	query := r.URL.Query().Get("q")
+	if len([]rune(query)) > maxProductQuery {
+		return parley.Invalid(parley.FieldError{Field: "q", Message: "must be at most 100 characters"})
+	}
+	conv, err := s.Conversations.Get(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	if conv.Side != parley.SideSeller {
+		return parley.Errorf(parley.EForbidden, "Only the seller searches its products here.")
+	}
+	q := s.DB.Reader(r.Context())
+	c, err := store.ConversationByID(q, id)
+	if err != nil {
+		return err
+	}
+	items, err := store.SearchSellerProducts(q, p.Marketplace.ID, c.SellerOrgID, query)
+	if err != nil {
+		return err
+	}
+	for i := range items {
+		items[i].Tags, items[i].Category, items[i].Agents = nonNil(items[i].Tags), nonNil(items[i].Category), nonNil(items[i].Agents)
+	}
+	if items == nil {
+		items = []parley.Product{}
+	}
+	encode(w, http.StatusOK, map[string]any{"items": items})
+	return nil
+}

@@ -2,7 +2,10 @@ package store
 
 import (
 	"slices"
+	"strings"
 	"time"
+
+	"github.com/parleyhq/parley"
 )
 
 // SellerRecord is what a buyer's profile of a seller company shows: its
@@ -63,4 +66,30 @@ func SellerRecordOf(q Querier, marketplaceID, orgID int64) (SellerRecord, error)
 		r.ResponseTime = time.Duration(mid) * time.Microsecond
 	}
 	return r, nil
+}
+
+// MaxProductSearch is the most products a seller's product search answers.
+const MaxProductSearch = 20
+
+// SearchSellerProducts finds a seller company's products whose title or
+// code contains q (case-insensitive; every product when q is empty), by
+// title, at most MaxProductSearch.
+func SearchSellerProducts(q Querier, marketplaceID, orgID int64, query string) ([]parley.Product, error) {
+	like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(query)) + "%"
+	rows, err := q.Query(`SELECT `+productCols+` FROM products p JOIN organizations o ON o.id = p.seller_org_id
+		WHERE p.marketplace_id = ? AND p.seller_org_id = ? AND (LOWER(p.title) LIKE ? ESCAPE '\' OR LOWER(p.code) LIKE ? ESCAPE '\')
+		ORDER BY p.title, p.id LIMIT ?`, marketplaceID, orgID, like, like, MaxProductSearch)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []parley.Product
+	for rows.Next() {
+		p, err := scanProduct(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
 }
