@@ -29,6 +29,8 @@ type ProposalItem struct {
 	// decimals (1.5 hours).
 	Quantity json.Number `json:"quantity"`
 	Price    string      `json:"price"`
+	// Unit is the product's price unit (hour, piece), set by Parley.
+	Unit string `json:"unit,omitempty"`
 }
 
 // ProposalInput is a seller's order proposal from a chat.
@@ -123,6 +125,7 @@ func (s *Service) ProposeOrder(ctx context.Context, p *identity.Principal, convI
 		if strings.TrimSpace(it.Title) == "" {
 			in.Items[i].Title = prod.Title
 		}
+		in.Items[i].Unit = prod.Price.Unit
 		if currency == "" {
 			currency = prod.Price.Currency
 		}

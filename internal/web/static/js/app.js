@@ -9,6 +9,7 @@ import { Context } from './context.js';
 import { statusLabel, ticketActions } from './tickets.js';
 import { setUnread, incoming, loadSettings, unreadCount } from './attention.js';
 import { partyHeader } from './party.js';
+import { ordersMade } from './orderchat.js';
 
 const me = page.user.id;
 const convID = page.conversation || '';
@@ -94,7 +95,13 @@ async function openConversation() {
     uploads: document.getElementById('uploads'),
   }, { me, onConversation, unblockURL: (c) => '/app/c/' + encodeURIComponent(c.id) + '/block', onRead: (c) => { inbox.markRead(c); refreshUnread(); } });
   await thread.load();
-  new Context(document.getElementById('context-body'), conv).load();
+  const context = new Context(document.getElementById('context-body'), conv, { ordersMade: () => ordersMade(thread.msgs.values()) });
+  context.load();
+  // An order made from this chat joins the panel (after the thread has
+  // the message that names it).
+  onFrame((f) => {
+    if (f.type === 'message.created' && f.data.conversation === convID && f.data.data?.event === 'order.created') setTimeout(() => context.load(), 0);
+  });
 }
 
 async function main() {

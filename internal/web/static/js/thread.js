@@ -8,6 +8,7 @@ import { t, h, dayLabel, timeLabel } from './i18n.js';
 import { quoteCard } from './quote.js';
 import { messageText, returnCard, returnState } from './tickets.js';
 import { noticeParts, retryable, failureText } from './cannotsend.js';
+import { proposalCard } from './orderchat.js';
 
 export class Thread {
   constructor(conv, els, opts = {}) {
@@ -247,11 +248,7 @@ export class Thread {
     }
     if (m.kind === 'quote' && m.data) return quoteCard(m, this.conv, (e) => { this.live && (this.live.textContent = e.message); }, this.msgs);
     if (m.kind !== 'order_proposal' || !m.data) return null;
-    const d = m.data;
-    return h('div', { class: 'proposal' },
-      h('strong', {}, t('proposal')),
-      h('ul', {}, (d.items || []).map((i) => h('li', {}, `${i.quantity} × ${i.title} @ ${i.price} ${d.currency || ''}`))),
-      d.total ? h('p', {}, `${t('total')}: ${d.total} ${d.currency || ''}`) : null);
+    return proposalCard(m, this.msgs.values());
   }
 
   bubble(m) {
