@@ -87,3 +87,29 @@ func testOrderFromChatInTheBrowser(t *testing.T, postgres bool) {
 		t.Error("a closed ticket offers the proposal form")
 	}
 }
+
+// TestShopAvailabilityLine (issue 9, item 7): the shop's availability line
+// reads the widget's reports in the page's language without quotation
+// marks, and a seller on Parley's settings page counts as there.
+func TestShopAvailabilityLine(t *testing.T) {
+	eachDB(t, testShopAvailabilityLine)
+}
+
+func testShopAvailabilityLine(t *testing.T, postgres bool) {
+	s := bt.Start(t, postgres)
+	b := bt.NewBrowser(t)
+	buyer, seller := b.Context(), b.Context()
+	signIn(t, seller, s.URL, sellerEmail)
+	bt.Do(t, seller, "the settings page", chromedp.Navigate(s.URL+"/app/settings"), chromedp.WaitVisible(chromedp.CSS("#s-locale")))
+	shopSignIn(t, buyer, s.URL, "Anna Bianchi", "/shop/p/walnut-chair")
+	widgetReady(t, buyer)
+	// The line as the widget's report rewrote it (the shop shows Italian).
+	bt.WaitJS(t, buyer, 30*time.Second, "the seller online while on the settings page",
+		`(l => l && l.dataset.availability === 'online')(document.querySelector('[data-availability]'))`)
+	// A report from the widget rewrites the line: no quotation marks.
+	bt.Eval[bool](t, buyer, `(l => (l.className = 'availability offline', l.dataset.availability = 'offline', l.querySelector('.text').textContent = '', true))(document.querySelector('[data-availability]'))`)
+	bt.WaitJS(t, buyer, 30*time.Second, "the widget's next report", `document.querySelector('[data-availability]').dataset.availability === 'online'`)
+	if got := bt.Eval[string](t, buyer, `document.querySelector('[data-availability] .text').textContent`); got != "Il venditore è online ora" {
+		t.Errorf("availability line = %q, want Il venditore è online ora (no quotation marks)", got)
+	}
+}

@@ -27,7 +27,7 @@
           try { if (JSON.parse(b.getAttribute("data-parley")).kind === "chat") b.hidden = !a.chat_enabled; } catch (e) { /* not ours */ }
         });
       }
-      var status = a && a.status, label = status && line.getAttribute("data-" + status);
+      var status = a && a.status, label = status && line.getAttribute("data-label-" + status);
       if (!label || !/^(online|away|offline)$/.test(status)) return;
       line.className = "availability " + status;
       line.setAttribute("data-availability", status);

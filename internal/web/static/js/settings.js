@@ -3,6 +3,11 @@
 // members with their roles.
 import { page, t, h } from './i18n.js';
 import { api } from './api.js';
+import { start } from './live.js';
+
+// The live connection counts the seller as there (availability) while the
+// settings page shows, as on every other page of the back office.
+start().catch(() => {});
 
 const status = document.getElementById('prefs-status');
 const fields = { sound: document.getElementById('s-sound'), push: document.getElementById('s-push'), email: document.getElementById('s-email') };
