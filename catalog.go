@@ -31,12 +31,12 @@ type Product struct {
 
 // OrderItem is one line of an order.
 type OrderItem struct {
-	Product  string `json:"product"`
-	Title    string `json:"title"`
+	Product string `json:"product"`
+	Title   string `json:"title"`
 	// Quantity may have decimals: a service sold by the hour is ordered
 	// for 1.5 hours.
 	Quantity json.Number `json:"quantity"`
-	Price    string `json:"price"`
+	Price    string      `json:"price"`
 }
 
 // Order is a buyer's order with one seller.

@@ -23,8 +23,8 @@ const EventOrderProposed = "order.proposed"
 
 // ProposalItem is one line of an order proposal.
 type ProposalItem struct {
-	Product  string `json:"product"`
-	Title    string `json:"title"`
+	Product string `json:"product"`
+	Title   string `json:"title"`
 	// Quantity is in the product's unit and may have up to three
 	// decimals (1.5 hours).
 	Quantity json.Number `json:"quantity"`
