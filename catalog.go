@@ -31,10 +31,12 @@ type Product struct {
 
 // OrderItem is one line of an order.
 type OrderItem struct {
-	Product  string `json:"product"`
-	Title    string `json:"title"`
-	Quantity int    `json:"quantity"`
-	Price    string `json:"price"`
+	Product string `json:"product"`
+	Title   string `json:"title"`
+	// Quantity may have decimals: a service sold by the hour is ordered
+	// for 1.5 hours.
+	Quantity json.Number `json:"quantity"`
+	Price    string      `json:"price"`
 }
 
 // Order is a buyer's order with one seller.

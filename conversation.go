@@ -89,7 +89,20 @@ type Conversation struct {
 	LastMessageAt     time.Time `json:"last_message_at"`
 	MarkedUnread      bool      `json:"marked_unread"`
 	Side              string    `json:"my_side"`
+	// CanSend says whether the viewer may write now, and when not,
+	// SendBlockedReason says why (one of the SendBlocked… codes), so that a
+	// page shows the reason in place of the composer before any send.
+	CanSend           bool   `json:"can_send"`
+	SendBlockedReason string `json:"send_blocked_reason,omitempty"`
 }
+
+// Why a viewer cannot write to a conversation (Conversation.SendBlockedReason).
+const (
+	SendBlockedTicketClosed = "ticket_closed"   // a closed ticket takes no messages
+	SendBlockedByMe         = "blocked_by_me"   // the viewer's side blocked the other: unblocking is the way out
+	SendBlockedByThem       = "blocked_by_them" // the other side blocked the viewer's
+	SendBlockedChatDisabled = "chat_disabled"   // the seller switched chat off (buyers, chats)
+)
 
 // Author is who wrote a message.
 type Author struct {

@@ -85,6 +85,8 @@ func TestAccessControl(t *testing.T) {
 		"GET /api/v1/orders/{id}":   {path: "/api/v1/orders/ORD-77", want: 404},
 		// Another marketplace has its own "buyer": there the caller sees
 		// that user (themself, or as its operator), none of this one's data.
+		"GET /api/v1/conversations/{id}/party":               {path: "/api/v1/conversations/{conv}/party", want: 404},
+		"GET /api/v1/conversations/{id}/products":            {path: "/api/v1/conversations/{conv}/products?q=drill", want: 404},
 		"GET /api/v1/users/{id}/profile":                     {path: "/api/v1/users/buyer/profile", want: 404, otherTenant: 200, noData: true},
 		"POST /api/v1/conversations/{id}/order-proposals":    {path: "/api/v1/conversations/{conv}/order-proposals", body: map[string]any{"client_id": "x-3", "items": []map[string]any{{"product": "p1", "quantity": 1, "price": "1.00"}}}, want: 404},
 		"GET /api/v1/organizations/{id}":                     {path: "/api/v1/organizations/acme", want: 404, noData: true},

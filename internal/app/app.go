@@ -162,6 +162,8 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	a.Catalog = catalog.NewService(db)
 	a.Catalog.AllowInternalTargets = cfg.AllowInternalTargets
 	a.Conversations = conversation.NewService(db, a.Bus, hooks{notifier, a.Push}, attachmentStore{})
+	a.Conversations.ShareBuyerEmail = a.Config.ShareBuyerEmail
+	a.Catalog.OrderFromChat = a.Conversations.OrderFromChat
 	webhooks := webhook.New(db, a.Runner.Queue())
 	webhooks.Log = a.Log
 	webhooks.Client = a.outgoingClient(15 * time.Second)
@@ -239,7 +241,7 @@ func (a *App) Handler() http.Handler {
 	api := &httpapi.Server{DB: a.DB, Identity: a.Identity, Conversations: a.Conversations, Catalog: a.Catalog,
 		Attachments: attachmentAPI{svc: a.Attachments, conv: a.Conversations}, Jobs: a.Runner, Realtime: a.Hub, Availability: a.Hub.Presence,
 		Push: a.Push, Settings: a.Settings, Quotes: a.Quotes, Log: a.Log, SecureCookies: secure,
-		Limits: a.Limits}
+		Limits: a.Limits, ShareBuyerEmail: a.Config.ShareBuyerEmail}
 	// With SMTP there is no dev mailbox: the operators' mail list is empty.
 	box, _ := a.Mailer.(*mail.DevMailbox)
 	if box != nil {

@@ -69,6 +69,9 @@ type Config struct {
 	// MaxConnsPerIP bounds the open connections of one client address
 	// (0: no bound).
 	MaxConnsPerIP int
+	// ShareBuyerEmail lets sellers see a buyer's email (the party profile)
+	// and find conversations by it (inbox search); off by default.
+	ShareBuyerEmail bool
 }
 
 // envOf names the environment twin of each flag.
@@ -113,6 +116,7 @@ var envOf = map[string]string{
 	"body-timeout":           "PARLEY_BODY_TIMEOUT",
 	"body-min-rate":          "PARLEY_BODY_MIN_RATE",
 	"max-conns-per-ip":       "PARLEY_MAX_CONNS_PER_IP",
+	"share-buyer-email":      "PARLEY_SHARE_BUYER_EMAIL",
 }
 
 // ParseConfig reads flags, then the environment for each flag not given.
@@ -147,6 +151,7 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (C
 	fs.DurationVar(&c.BodyTimeout, "body-timeout", DefaultBodyTimeout, "time a request body may take before its bytes count (Go duration)")
 	fs.Int64Var(&c.BodyMinRate, "body-min-rate", DefaultBodyMinRate, "slowest request body accepted past --body-timeout, in bytes per second")
 	fs.IntVar(&c.MaxConnsPerIP, "max-conns-per-ip", DefaultMaxConnsPerIP, "open connections one client address may hold (0: no bound; raise it behind a proxy)")
+	fs.BoolVar(&c.ShareBuyerEmail, "share-buyer-email", false, "show sellers a buyer's email and let them search by it")
 	hostOrigins := fs.String("host-origins", "", "comma-separated origins (https://shop.example) whose pages may post the sign-in form /auth/sso")
 	proxies := rateFlags(fs, &c.RateLimits)
 	if err := fs.Parse(args); err != nil {

@@ -271,7 +271,7 @@ func TestDemoCheckoutToTicket(t *testing.T) {
 			t.Errorf("another buyer names the order: %d, want 404", r.Status)
 		}
 		o, err := store.OrderByExternalID(d.app.DB.Reader(context.Background()), d.app.Marketplace.ID, tableOrder)
-		if err != nil || o.Status != "placed" || len(o.Items) != 1 || o.Items[0].Quantity != 2 || o.Items[0].Price != "1250.00" {
+		if err != nil || o.Status != "placed" || len(o.Items) != 1 || o.Items[0].Quantity != "2" || o.Items[0].Price != "1250.00" {
 			t.Fatalf("order %s in Parley = %+v, %v", tableOrder, o, err)
 		}
 		ticket := map[string]any{"kind": "ticket", "order": tableOrder, "message": msg("mk-2", "Il tavolo è arrivato graffiato.")}

@@ -194,18 +194,21 @@ func testChatInTheBrowser(t *testing.T, postgres bool) {
 		t.Fatalf("block link went to %s", path)
 	}
 	screenshot(t, seller, "block-confirmation")
-	bt.Do(t, seller, "confirm", chromedp.Click(chromedp.CSS("#confirm")), chromedp.WaitVisible(chromedp.CSS("#blocked-note")))
+	bt.Do(t, seller, "confirm", chromedp.Click(chromedp.CSS("#confirm")), chromedp.WaitVisible(chromedp.CSS(`.closed-note[data-reason="blocked_by_me"]`)))
 	if path := bt.Eval[string](t, seller, `location.pathname`); path != "/app/c/"+conv {
 		t.Errorf("after confirming: %s, want the conversation", path)
 	}
-	bt.Do(t, buyer, "write after the block", chromedp.SendKeys(chromedp.CSS("#body"), "Hello?"), chromedp.Click(chromedp.CSS("#send")))
-	bt.WaitJS(t, buyer, 10*time.Second, "the failed receipt with retry", `document.querySelector('.receipt[data-state="failed"]') && document.querySelector('button.retry')`)
-	// Unblocking lets the retry through with the same client_id.
-	bt.Do(t, seller, "unblock", chromedp.Click(chromedp.CSS("#block-link")), chromedp.WaitVisible(chromedp.CSS("#confirm")),
-		chromedp.Click(chromedp.CSS("#confirm")), chromedp.WaitNotVisible(chromedp.CSS("#blocked-note")))
-	bt.Do(t, buyer, "retry", chromedp.Click(chromedp.CSS("button.retry")))
-	bt.WaitJS(t, buyer, 10*time.Second, "the retried message sent", `document.querySelector('li.bubble.mine[data-seq="5"]') && !document.querySelector('.receipt[data-state="failed"]')`)
-	bt.WaitJS(t, seller, 10*time.Second, "the retried message at the seller", `[...document.querySelectorAll('li.bubble:not(.mine) .text')].some(e => e.textContent === 'Hello?')`)
+	// The buyer is told at once, in place of the composer, before writing.
+	bt.WaitJS(t, buyer, 10*time.Second, "the buyer's notice of the block",
+		`document.getElementById('composer').hidden && document.querySelector('.closed-note[data-reason="blocked_by_them"]')`)
+	// Unblocking (the seller's way out, in the notice) opens the composer
+	// again on both sides.
+	bt.Do(t, seller, "unblock", chromedp.Click(chromedp.CSS("#unblock-link")), chromedp.WaitVisible(chromedp.CSS("#confirm")),
+		chromedp.Click(chromedp.CSS("#confirm")), chromedp.WaitVisible(chromedp.CSS("#body")))
+	bt.WaitJS(t, buyer, 10*time.Second, "the buyer's composer back", `!document.getElementById('composer').hidden`)
+	bt.Do(t, buyer, "write after the unblock", chromedp.SendKeys(chromedp.CSS("#body"), "Hello?"), chromedp.Click(chromedp.CSS("#send")))
+	bt.WaitJS(t, buyer, 10*time.Second, "the message sent", `document.querySelector('li.bubble.mine[data-seq="5"]') && !document.querySelector('.receipt[data-state="failed"]')`)
+	bt.WaitJS(t, seller, 10*time.Second, "the message at the seller", `[...document.querySelectorAll('li.bubble:not(.mine) .text')].some(e => e.textContent === 'Hello?')`)
 }
 
 // TestLanguageSwitch: the switcher changes <html lang> and the texts.

@@ -19,6 +19,10 @@ type Service struct {
 	// AllowInternalTargets accepts webhook URLs naming internal addresses
 	// (development only; the deliveries' client must allow them too).
 	AllowInternalTargets bool
+	// OrderFromChat, when set, is told inside the write that creates an
+	// order naming the conversation (and the order proposal) it came from,
+	// so that the conversation says so in the same transaction.
+	OrderFromChat func(tx *store.Tx, marketplaceID int64, conversation, proposal string, order parley.Order) error
 }
 
 // NewService returns the catalog service.
@@ -202,6 +206,12 @@ type OrderInput struct {
 	Status   string             `json:"status"`
 	Items    []parley.OrderItem `json:"items"`
 	PlacedAt *time.Time         `json:"placed_at"`
+	// Conversation and Proposal name the chat and the order_proposal
+	// message the order was made from (order.proposed's conversation and
+	// message): the conversation links the new order on the proposal's
+	// card. Read when the order is created.
+	Conversation string `json:"conversation"`
+	Proposal     string `json:"proposal"`
 }
 
 // UpsertOrder creates or updates an order.
@@ -228,9 +238,15 @@ func (s *Service) UpsertOrder(ctx context.Context, mid int64, externalID string,
 		if in.PlacedAt != nil {
 			placed = *in.PlacedAt
 		}
-		_, created, err = store.UpsertOrder(tx, parley.Order{MarketplaceID: mid, ExternalID: externalID, BuyerUserID: buyer.ID, SellerOrgID: seller.ID,
-			Status: in.Status, Items: in.Items, PlacedAt: placed})
-		return err
+		o := parley.Order{MarketplaceID: mid, ExternalID: externalID, BuyerUserID: buyer.ID, SellerOrgID: seller.ID,
+			Status: in.Status, Items: in.Items, PlacedAt: placed}
+		if o.ID, created, err = store.UpsertOrder(tx, o); err != nil {
+			return err
+		}
+		if created && in.Conversation != "" && s.OrderFromChat != nil {
+			return s.OrderFromChat(tx, mid, in.Conversation, in.Proposal, o)
+		}
+		return nil
 	})
 	return created, err
 }

@@ -23,10 +23,14 @@ const EventOrderProposed = "order.proposed"
 
 // ProposalItem is one line of an order proposal.
 type ProposalItem struct {
-	Product  string `json:"product"`
-	Title    string `json:"title"`
-	Quantity int    `json:"quantity"`
-	Price    string `json:"price"`
+	Product string `json:"product"`
+	Title   string `json:"title"`
+	// Quantity is in the product's unit and may have up to three
+	// decimals (1.5 hours).
+	Quantity json.Number `json:"quantity"`
+	Price    string      `json:"price"`
+	// Unit is the product's price unit (hour, piece), set by Parley.
+	Unit string `json:"unit,omitempty"`
 }
 
 // ProposalInput is a seller's order proposal from a chat.
@@ -49,7 +53,27 @@ type Proposal struct {
 	Note         string         `json:"note,omitempty"`
 }
 
-var priceRE = regexp.MustCompile(`^[0-9]{1,9}(\.[0-9]{1,2})?$`)
+var (
+	priceRE    = regexp.MustCompile(`^[0-9]{1,9}(\.[0-9]{1,2})?$`)
+	quantityRE = regexp.MustCompile(`^[0-9]{1,6}(\.[0-9]{1,3})?$`)
+)
+
+// MaxQuantity is the largest quantity of an order proposal's line.
+const MaxQuantity = 100000
+
+// milli parses a quantity with at most three decimals into thousandths;
+// false when it is not such a number, not above zero or above MaxQuantity.
+func milli(q json.Number) (int64, bool) {
+	s := q.String()
+	if !quantityRE.MatchString(s) {
+		return 0, false
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	w, _ := strconv.ParseInt(whole, 10, 64)
+	f, _ := strconv.ParseInt((frac + "000")[:3], 10, 64)
+	m := w*1000 + f
+	return m, m > 0 && m <= MaxQuantity*1000
+}
 
 // cents parses a decimal price with at most two decimals.
 func cents(s string) int64 {
@@ -91,8 +115,9 @@ func (s *Service) ProposeOrder(ctx context.Context, p *identity.Principal, convI
 		} else if err != nil {
 			return parley.Message{}, false, err
 		}
-		if it.Quantity < 1 || it.Quantity > 100000 {
-			errs = append(errs, parley.FieldError{Field: f + "quantity", Message: "must be 1 to 100000"})
+		qty, ok := milli(it.Quantity)
+		if !ok {
+			errs = append(errs, parley.FieldError{Field: f + "quantity", Message: "must be a number above 0 and at most 100000, with up to 3 decimals"})
 		}
 		if !priceRE.MatchString(it.Price) {
 			errs = append(errs, parley.FieldError{Field: f + "price", Message: "must be a decimal amount like 12.50"})
@@ -100,10 +125,12 @@ func (s *Service) ProposeOrder(ctx context.Context, p *identity.Principal, convI
 		if strings.TrimSpace(it.Title) == "" {
 			in.Items[i].Title = prod.Title
 		}
+		in.Items[i].Unit = prod.Price.Unit
 		if currency == "" {
 			currency = prod.Price.Currency
 		}
-		total += cents(it.Price) * int64(it.Quantity)
+		// Half a cent and more rounds up.
+		total += (cents(it.Price)*qty + 500) / 1000
 	}
 	if len(in.Note) > 2000 {
 		errs = append(errs, parley.FieldError{Field: "note", Message: "must be at most 2000 characters"})
@@ -124,7 +151,7 @@ func (s *Service) ProposeOrder(ctx context.Context, p *identity.Principal, convI
 	data, _ := json.Marshal(prop)
 	var lines []string
 	for _, it := range in.Items {
-		lines = append(lines, fmt.Sprintf("%d × %s @ %s %s", it.Quantity, it.Title, it.Price, currency))
+		lines = append(lines, fmt.Sprintf("%s × %s @ %s %s", it.Quantity, it.Title, it.Price, currency))
 	}
 	body := strings.Join(lines, "\n") + fmt.Sprintf("\n= %s %s", prop.Total, currency)
 	if prop.Note != "" {

@@ -63,10 +63,31 @@ func (s *Service) renderConversation(p *identity.Principal, c store.Conversation
 	} else {
 		out.TheirDeliveredSeq, out.TheirReadSeq = min(c.BuyerDeliveredSeq, c.SellerDeliveredSeq), min(c.BuyerReadSeq, c.SellerReadSeq)
 	}
+	out.SendBlockedReason = sendBlockedReason(c, side)
+	out.CanSend = side != "" && out.SendBlockedReason == ""
 	if c.AssigneeUserID != 0 {
 		out.Assignee = &parley.Ref{ID: c.AssigneeExternalID, Name: c.AssigneeName}
 	}
 	return out
+}
+
+// sendBlockedReason is why the viewer on side cannot write to c, or "".
+// It follows checkWritable's rules (the send path's own check stays the
+// authority), and names who blocked whom so a page offers the way out.
+func sendBlockedReason(c store.ConversationRow, side string) string {
+	switch {
+	case c.Kind == parley.KindTicket && c.Status == parley.StatusClosed:
+		return parley.SendBlockedTicketClosed
+	case side == parley.SideOperator || side == "":
+		return ""
+	case side == parley.SideBuyer && c.BlockedByBuyer, side == parley.SideSeller && c.BlockedBySeller:
+		return parley.SendBlockedByMe
+	case c.BlockedByBuyer || c.BlockedBySeller:
+		return parley.SendBlockedByThem
+	case side == parley.SideBuyer && c.Kind == parley.KindChat && !c.SellerChatEnabled:
+		return parley.SendBlockedChatDisabled
+	}
+	return ""
 }
 
 // channel is where c comes from: its external marketplace, or the

@@ -40,6 +40,9 @@ type Service struct {
 	Events EventSink
 	// Quotes checks and stores quote form answers; nil takes any.
 	Quotes QuoteRequests
+	// ShareBuyerEmail puts the buyer's email into a new conversation's
+	// search text, so that sellers find it by email; off by default.
+	ShareBuyerEmail bool
 }
 
 // EventSink sends an event to the host marketplace from inside the

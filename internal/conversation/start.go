@@ -241,6 +241,10 @@ func (s *Service) resolveParties(ctx context.Context, p *identity.Principal, in 
 	}
 	nc.SellerOrgID = seller.ID
 	nc.Subject = in.Subject
-	nc.SearchText = strings.Join(append([]string{in.Subject, p.User.Name, p.User.Email, seller.Name}, search...), " ")
+	email := ""
+	if s.ShareBuyerEmail {
+		email = p.User.Email
+	}
+	nc.SearchText = strings.Join(append([]string{in.Subject, p.User.Name, email, seller.Name}, search...), " ")
 	return nc, nil
 }

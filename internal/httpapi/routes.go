@@ -57,6 +57,8 @@ func Routes() []Route {
 		{http.MethodGet, "/api/v1/products/{id}", User, getProduct},
 		{http.MethodGet, "/api/v1/orders/{id}", User, getOrder},
 		{http.MethodGet, "/api/v1/users/{id}/profile", User, getBuyerProfile},
+		{http.MethodGet, "/api/v1/conversations/{id}/party", User, getParty},
+		{http.MethodGet, "/api/v1/conversations/{id}/products", User, conversationProducts},
 		{http.MethodPost, "/api/v1/conversations/{id}/order-proposals", User, limited(ratelimit.Messages, proposeOrder)},
 		{http.MethodGet, "/api/v1/products/{id}/quote-form", User, withQuotes(productQuoteForm)},
 		{http.MethodGet, "/api/v1/conversations/{id}/quote", User, withQuotes(conversationQuote)},

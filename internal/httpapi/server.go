@@ -44,6 +44,9 @@ type Server struct {
 	SecureCookies bool
 	// Limits are the rate limits; nil limits nothing.
 	Limits *ratelimit.Limiter
+	// ShareBuyerEmail shows a buyer's email to sellers in the party
+	// profile (the marketplace's choice; off by default).
+	ShareBuyerEmail bool
 
 	cop *http.CrossOriginProtection
 }

@@ -166,6 +166,9 @@ type Availability struct {
 	Status string `json:"status"` // online, away or offline
 	Online int    `json:"online"` // agents online
 	Away   int    `json:"away"`   // agents away
+	// ChatEnabled is the seller company's chat switch: a host hides its
+	// "chat with the seller" buttons while it is off.
+	ChatEnabled bool `json:"chat_enabled"`
 }
 
 // OrganizationAvailability tells whether anyone of a seller company is there.
@@ -185,7 +188,9 @@ func (pr *Presence) OrganizationAvailability(ctx context.Context, marketplaceID 
 	for i, m := range members {
 		ids[i] = m.ID
 	}
-	return pr.availability(q, ids)
+	a, err := pr.availability(q, ids)
+	a.ChatEnabled = org.ChatEnabled
+	return a, err
 }
 
 // ProductAvailability is the availability of a product's agents, or of its
@@ -207,7 +212,13 @@ func (pr *Presence) ProductAvailability(ctx context.Context, marketplaceID int64
 	if len(ids) == 0 {
 		return pr.OrganizationAvailability(ctx, marketplaceID, prod.Seller)
 	}
-	return pr.availability(q, ids)
+	org, err := store.OrganizationByExternalID(q, marketplaceID, prod.Seller)
+	if err != nil {
+		return Availability{}, err
+	}
+	a, err := pr.availability(q, ids)
+	a.ChatEnabled = org.ChatEnabled
+	return a, err
 }
 
 func (pr *Presence) availability(q store.Querier, ids []int64) (Availability, error) {

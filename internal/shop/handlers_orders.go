@@ -1,6 +1,7 @@
 package shop
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -169,7 +170,7 @@ func (s *Shop) checkout(w http.ResponseWriter, r *http.Request) {
 				Currency: g.Currency, PlacedAt: s.now().UTC(), Source: "checkout"}
 			st.NextOrder++
 			for _, row := range g.Rows {
-				o.Items = append(o.Items, OrderItem{Product: row.Product.ID, Title: row.Product.Title, Quantity: row.Quantity,
+				o.Items = append(o.Items, OrderItem{Product: row.Product.ID, Title: row.Product.Title, Quantity: json.Number(strconv.Itoa(row.Quantity)),
 					Price: row.Price, Unit: row.Unit})
 			}
 			st.Orders = append(st.Orders, o)
@@ -217,7 +218,7 @@ func (s *Shop) viewOrder(o Order, viewer *Person) orderView {
 	}
 	var sum int64
 	for _, it := range o.Items {
-		sum += mustCents(it.Price) * int64(it.Quantity)
+		sum += lineCents(it.Price, it.Quantity)
 	}
 	ov.Total = centsString(sum)
 	return ov

@@ -22,7 +22,7 @@ var funcs = template.FuncMap{
 	"parley":  parleyOpts,
 	"date":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"lineSum": func(price string, qty int) string { return centsString(mustCents(price) * int64(qty)) },
+	"lineSum": func(price string, qty json.Number) string { return centsString(lineCents(price, qty)) },
 	"kindName": func(k string) string {
 		return map[string]string{"service": "Service, by the hour", "product": "Product"}[k]
 	},
@@ -208,6 +208,26 @@ func cents(amount string) (int64, bool) {
 func mustCents(amount string) int64 {
 	c, _ := cents(amount)
 	return c
+}
+
+// quantityMilli reads a line's quantity (up to three decimals) in
+// thousandths; 0 when it is not such a number.
+func quantityMilli(q json.Number) int64 {
+	whole, frac, _ := strings.Cut(q.String(), ".")
+	w, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil || w < 0 || len(frac) > 3 {
+		return 0
+	}
+	f, err := strconv.ParseInt((frac + "000")[:3], 10, 64)
+	if err != nil {
+		return 0
+	}
+	return w*1000 + f
+}
+
+// lineCents is a line's amount: unit price × quantity, half a cent up.
+func lineCents(price string, q json.Number) int64 {
+	return (mustCents(price)*quantityMilli(q) + 500) / 1000
 }
 
 func centsString(c int64) string { return fmt.Sprintf("%d.%02d", c/100, c%100) }

@@ -144,6 +144,9 @@ type Availability struct {
 	Status string `json:"status"` // online, away, offline
 	Online int    `json:"online"`
 	Away   int    `json:"away"`
+	// ChatEnabled is the seller's chat switch: off, the shop shows no chat
+	// button.
+	ChatEnabled bool `json:"chat_enabled"`
 }
 
 // availability asks Parley, as the signed-in person, whether the product's

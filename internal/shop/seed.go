@@ -2,6 +2,7 @@ package shop
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -26,20 +27,20 @@ func seedOrders(now time.Time) []*Order {
 	}
 	orders := []*Order{
 		{ID: "ORD-1001", Buyer: uid("anna@demo.parley"), Seller: "bottega-rossi", Currency: "EUR", PlacedAt: at(12), Source: "seed",
-			Items:  []OrderItem{{Product: "walnut-chair", Title: "Sedia in noce", Quantity: 4, Price: "320.00", Unit: "piece"}},
+			Items:  []OrderItem{{Product: "walnut-chair", Title: "Sedia in noce", Quantity: "4", Price: "320.00", Unit: "piece"}},
 			Events: ev(12, 9, 6, 3)},
 		{ID: "ORD-1002", Buyer: uid("marko@demo.parley"), Seller: "sokol-tools", Currency: "EUR", PlacedAt: at(4), Source: "seed",
-			Items: []OrderItem{{Product: "drill-set", Title: "Набор свёрл по металлу HSS-Co", Quantity: 2, Price: "59.90", Unit: "set"},
-				{Product: "digital-caliper", Title: "Штангенциркуль цифровой 150 мм", Quantity: 1, Price: "34.00", Unit: "piece"}},
+			Items: []OrderItem{{Product: "drill-set", Title: "Набор свёрл по металлу HSS-Co", Quantity: "2", Price: "59.90", Unit: "set"},
+				{Product: "digital-caliper", Title: "Штангенциркуль цифровой 150 мм", Quantity: "1", Price: "34.00", Unit: "piece"}},
 			Events: ev(4, 2)},
 		{ID: "ORD-1003", Buyer: uid("anna@demo.parley"), Seller: "aegean-studio", Currency: "EUR", PlacedAt: at(30), Source: "seed",
-			Items:  []OrderItem{{Product: "interior-design", Title: "Σχεδιασμός εσωτερικών χώρων", Quantity: 6, Price: "40.00", Unit: "hour"}},
+			Items:  []OrderItem{{Product: "interior-design", Title: "Σχεδιασμός εσωτερικών χώρων", Quantity: "6", Price: "40.00", Unit: "hour"}},
 			Events: ev(30, 29, 20, 18)},
 		{ID: "ORD-1004", Buyer: uid("marko@demo.parley"), Seller: "ceramica-solano", Currency: "EUR", PlacedAt: at(1), Source: "seed",
-			Items:  []OrderItem{{Product: "talavera-tiles", Title: "Azulejo de Talavera pintado a mano", Quantity: 6, Price: "64.00", Unit: "m²"}},
+			Items:  []OrderItem{{Product: "talavera-tiles", Title: "Azulejo de Talavera pintado a mano", Quantity: "6", Price: "64.00", Unit: "m²"}},
 			Events: ev(1)},
 		{ID: "ORD-1005", Buyer: uid("anna@demo.parley"), Seller: "harbour-print", Currency: "GBP", PlacedAt: at(0.2), Source: "seed",
-			Items: []OrderItem{{Product: "business-cards", Title: "Business cards on 600gsm cotton", Quantity: 1, Price: "89.00", Unit: "250 cards"}}},
+			Items: []OrderItem{{Product: "business-cards", Title: "Business cards on 600gsm cotton", Quantity: "1", Price: "89.00", Unit: "250 cards"}}},
 	}
 	for _, o := range orders {
 		o.Status = "placed"
@@ -159,9 +160,28 @@ func (s *Shop) pushOrder(ctx context.Context, o Order) error {
 	if o.Pushed > 0 {
 		status = o.Events[o.Pushed-1].Type
 	}
-	if err := s.client.host(ctx, http.MethodPut, "orders/"+url.PathEscape(o.ID), map[string]any{
-		"buyer": o.Buyer, "seller": o.Seller, "status": status, "items": items, "placed_at": o.PlacedAt,
-	}, nil); err != nil {
+	body := map[string]any{"buyer": o.Buyer, "seller": o.Seller, "status": status, "items": items, "placed_at": o.PlacedAt}
+	if o.Conversation != "" {
+		body["conversation"], body["proposal"] = o.Conversation, o.Proposal
+	}
+	err := s.client.host(ctx, http.MethodPut, "orders/"+url.PathEscape(o.ID), body, nil)
+	var apiErr *apiError
+	if errors.As(err, &apiErr) && apiErr.Status == http.StatusUnprocessableEntity && o.Conversation != "" {
+		// Parley did not take the chat the order names (a proposal event
+		// about another conversation): the order itself still goes, without
+		// the link.
+		s.log.Warn("shop: the order's chat was refused", "order", o.ID, "conversation", o.Conversation, "err", err)
+		delete(body, "conversation")
+		delete(body, "proposal")
+		s.state.update(func(st *state) error {
+			if so := st.order(o.ID); so != nil {
+				so.Conversation, so.Proposal = "", ""
+			}
+			return nil
+		})
+		err = s.client.host(ctx, http.MethodPut, "orders/"+url.PathEscape(o.ID), body, nil)
+	}
+	if err != nil {
 		return err
 	}
 	for i := o.Pushed; i < len(o.Events); i++ {

@@ -33,15 +33,21 @@ type Order struct {
 	Return *OrderReturn `json:"return,omitempty"`
 	// Tickets are the order's tickets in Parley, as their webhooks told.
 	Tickets []*OrderTicket `json:"tickets,omitempty"`
+	// Conversation and Proposal are the Parley chat and order proposal an
+	// order was made from: the order page links back to the chat, and
+	// Parley names the order on the proposal's card.
+	Conversation string `json:"conversation,omitempty"`
+	Proposal     string `json:"proposal,omitempty"`
 }
 
 // OrderItem is a line of an order; Price is the unit price.
 type OrderItem struct {
-	Product  string `json:"product"`
-	Title    string `json:"title"`
-	Quantity int    `json:"quantity"`
-	Price    string `json:"price"`
-	Unit     string `json:"unit,omitempty"`
+	Product string `json:"product"`
+	Title   string `json:"title"`
+	// Quantity may have decimals (1.5 hours, from an order proposal).
+	Quantity json.Number `json:"quantity"`
+	Price    string      `json:"price"`
+	Unit     string      `json:"unit,omitempty"`
 }
 
 // OrderEvent is a step of an order's timeline.

@@ -105,6 +105,7 @@ type QuoteAccepted struct {
 type OrderProposed struct {
 	Order        string      `json:"order"` // optional: the shop numbers it otherwise
 	Conversation string      `json:"conversation"`
+	Message      string      `json:"message"` // the order_proposal message
 	Buyer        string      `json:"buyer"`
 	Seller       string      `json:"seller"`
 	Currency     string      `json:"currency"`
@@ -228,7 +229,7 @@ func (s *Shop) onOrderProposed(r *http.Request, data json.RawMessage) (map[strin
 	}
 	for _, it := range in.Items {
 		p := s.catalog.Product(it.Product)
-		if p == nil || p.Seller != in.Seller || it.Quantity < 1 {
+		if p == nil || p.Seller != in.Seller || quantityMilli(it.Quantity) <= 0 {
 			return nil, fmt.Errorf("order.proposed: item %q is not a product of %s with a quantity", it.Product, in.Seller)
 		}
 		if _, ok := cents(it.Price); !ok {
@@ -250,7 +251,7 @@ func (s *Shop) onOrderProposed(r *http.Request, data json.RawMessage) (map[strin
 			cur = s.catalog.Product(in.Items[0].Product).Price.Currency
 		}
 		st.Orders = append(st.Orders, &Order{ID: id, Buyer: in.Buyer, Seller: in.Seller, Status: "placed", Items: in.Items,
-			Currency: cur, PlacedAt: s.now().UTC(), Source: "parley"})
+			Currency: cur, PlacedAt: s.now().UTC(), Source: "parley", Conversation: in.Conversation, Proposal: in.Message})
 		return nil
 	})
 	if err != nil {

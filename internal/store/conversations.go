@@ -45,6 +45,13 @@ type ConversationRow struct {
 	MarkedUnread bool
 	UnreadCount  int64
 	Blocked      bool // a block stands between buyer and seller
+
+	// What the rules of sending read, so that a page can say before a
+	// send why it would be refused: the seller's chat switch and who
+	// blocked whom.
+	SellerChatEnabled bool
+	BlockedByBuyer    bool // the buyer blocked the seller company
+	BlockedBySeller   bool // the seller company blocked the buyer
 }
 
 // Viewer is who reads: a user, the organizations they belong to and
@@ -62,7 +69,9 @@ const convSelect = `SELECT c.id, c.marketplace_id, c.kind, c.status, c.subject,
 	COALESCE(c.assignee_user_id, 0), COALESCE(au.external_id, ''), COALESCE(au.name, ''), c.closed_reason,
 	c.last_seq, c.last_activity_at,
 	c.buyer_delivered_seq, c.buyer_read_seq, c.seller_delivered_seq, c.seller_read_seq, c.change_seq, c.created_at,
-	COALESCE(em.slug, ''), COALESCE(em.name, '')`
+	COALESCE(em.slug, ''), COALESCE(em.name, ''), so.chat_enabled,
+	EXISTS (SELECT 1 FROM blocks b1 WHERE b1.blocker_user_id = c.buyer_user_id AND b1.blocked_org_id = c.seller_org_id),
+	EXISTS (SELECT 1 FROM blocks b2 WHERE b2.blocker_org_id = c.seller_org_id AND b2.blocked_user_id = c.buyer_user_id)`
 
 const convFrom = ` FROM conversations c
 	JOIN users bu ON bu.id = c.buyer_user_id
@@ -82,7 +91,7 @@ func (r *ConversationRow) dest() []any {
 		&r.AssigneeUserID, &r.AssigneeExternalID, &r.AssigneeName, &r.ClosedReason,
 		&r.LastSeq, timeDest{&r.LastActivityAt},
 		&r.BuyerDeliveredSeq, &r.BuyerReadSeq, &r.SellerDeliveredSeq, &r.SellerReadSeq, &r.ChangeSeq, timeDest{&r.CreatedAt},
-		&r.ExternalMarketplaceSlug, &r.ExternalMarketplaceName}
+		&r.ExternalMarketplaceSlug, &r.ExternalMarketplaceName, &r.SellerChatEnabled, &r.BlockedByBuyer, &r.BlockedBySeller}
 }
 
 // timeDest scans unix microseconds into a time.

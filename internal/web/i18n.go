@@ -13,7 +13,7 @@ import (
 	"github.com/parleyhq/parley/internal/httpapi"
 )
 
-//go:embed locales/*.json locales/quotes/*.json
+//go:embed locales/*.json locales/quotes/*.json locales/party/*.json
 var localeFS embed.FS
 
 // Languages are the UI's languages, in the switcher's order.
@@ -47,7 +47,7 @@ func loadCatalog() (*catalog, error) {
 		m := map[string]json.RawMessage{}
 		// A feature's own strings live in locales/<feature>/<tag>.json, so
 		// that features add strings without touching the shared files.
-		for _, path := range []string{path, "locales/quotes/" + l.Tag + ".json"} {
+		for _, path := range []string{path, "locales/quotes/" + l.Tag + ".json", "locales/party/" + l.Tag + ".json"} {
 			data, err := localeFS.ReadFile(path)
 			if err != nil {
 				return nil, err

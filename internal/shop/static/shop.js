@@ -35,7 +35,14 @@
     var P = window.Parley, line = document.querySelector("[data-availability]");
     if (!line || !P || typeof P.onAvailability !== "function") return;
     P.onAvailability(function (a) {
-      var status = a && a.status, label = status && line.getAttribute("data-" + status);
+      // A seller that switched chat off gets no chat button (the widget
+      // reports the switch with the availability).
+      if (a && typeof a.chat_enabled === "boolean") {
+        document.querySelectorAll("[data-parley]").forEach(function (b) {
+          try { if (JSON.parse(b.getAttribute("data-parley")).kind === "chat") b.hidden = !a.chat_enabled; } catch (e) { /* not ours */ }
+        });
+      }
+      var status = a && a.status, label = status && line.getAttribute("data-label-" + status);
       if (!label || !/^(online|away|offline)$/.test(status)) return;
       line.className = "availability " + status;
       line.setAttribute("data-availability", status);

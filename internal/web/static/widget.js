@@ -5,7 +5,7 @@
 // frame signs in with the JWT (sent by postMessage) and keeps its Bearer
 // token itself, so no third-party cookie is needed. The host calls
 //   Parley.open({kind, product, seller, order, page_url}), Parley.onUnread(fn)
-//   (fn(count) on every change) and Parley.onAvailability(fn) (fn({status,
+//   (fn(count) on every change) and Parley.onAvailability(fn) (fn({status, chat_enabled,
 //   online, away}) for data-product's seller, or data-seller: on sign-in,
 //   every 20 s while the page shows, and when the seller writes);
 // calls made before the script loaded are queued in window.Parley.q.
@@ -75,7 +75,7 @@
       button.setAttribute('aria-label', n > 0 ? LABEL + ' (' + n + ')' : LABEL);
       unreadFns.forEach(function (fn) { try { fn(d.count); } catch (e) { /* host's bug */ } });
     } else if (d.type === 'parley:availability') {
-      availability = { status: String(d.status), online: Number(d.online) || 0, away: Number(d.away) || 0 };
+      availability = { status: String(d.status), online: Number(d.online) || 0, away: Number(d.away) || 0, chat_enabled: d.chat_enabled !== false };
       availabilityFns.forEach(function (fn) { try { fn(availability); } catch (e) { /* host's bug */ } });
     } else if (d.type === 'parley:close') {
       toggle(false);

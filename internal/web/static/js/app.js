@@ -8,6 +8,8 @@ import { Thread } from './thread.js';
 import { Context } from './context.js';
 import { statusLabel, ticketActions } from './tickets.js';
 import { setUnread, incoming, loadSettings, unreadCount } from './attention.js';
+import { partyHeader } from './party.js';
+import { ordersMade } from './orderchat.js';
 
 const me = page.user.id;
 const convID = page.conversation || '';
@@ -46,15 +48,15 @@ async function openConversation() {
   const status = document.getElementById('c-status');
   const assignee = document.getElementById('c-assignee');
   const sub = document.getElementById('conv-sub');
-  const blockedNote = document.getElementById('blocked-note');
   const blockLink = document.getElementById('block-link');
   const showHead = (c) => {
     const parts = [t('kind_' + c.kind), statusLabel(c)];
     if (c.channel?.kind === 'connector') parts.push(c.channel.name);
     if (c.assignee) parts.push(t('assigned', { Name: c.assignee.name }));
     sub.textContent = parts.join(' · ');
-    blockedNote.hidden = !c.blocked;
-    blockLink.textContent = c.blocked ? t('unblock') : t('block');
+    // The button says what it does: only the reader's own block is theirs
+    // to lift (the other side's block leaves "Block").
+    blockLink.textContent = c.send_blocked_reason === 'blocked_by_me' ? t('unblock') : t('block');
     status.value = c.status;
     assignee.value = c.assignee ? c.assignee.id : '';
   };
@@ -75,6 +77,7 @@ async function openConversation() {
     location.href = '/app/';
   });
   showHead(conv);
+  partyHeader(conv);
   // A closed ticket cannot reopen: its status stays as it is.
   const tickets = ticketActions(conv, document.getElementById('conv-actions'), (c) => { showHead(c); tickets.update(c); });
   const onConversation = (c) => {
@@ -90,9 +93,15 @@ async function openConversation() {
     body: document.getElementById('body'),
     file: document.getElementById('file'),
     uploads: document.getElementById('uploads'),
-  }, { me, onConversation, onRead: (c) => { inbox.markRead(c); refreshUnread(); } });
+  }, { me, onConversation, unblockURL: (c) => '/app/c/' + encodeURIComponent(c.id) + '/block', onRead: (c) => { inbox.markRead(c); refreshUnread(); } });
   await thread.load();
-  new Context(document.getElementById('context-body'), conv).load();
+  const context = new Context(document.getElementById('context-body'), conv, { ordersMade: () => ordersMade(thread.msgs.values()) });
+  context.load();
+  // An order made from this chat joins the panel (after the thread has
+  // the message that names it).
+  onFrame((f) => {
+    if (f.type === 'message.created' && f.data.conversation === convID && f.data.data?.event === 'order.created') setTimeout(() => context.load(), 0);
+  });
 }
 
 async function main() {

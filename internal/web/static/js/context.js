@@ -6,6 +6,7 @@ import { api, clientID } from './api.js';
 import { page, t, h } from './i18n.js';
 import { quotePanel } from './quotepanel.js';
 import { QuoteAsk, quoteForm } from './quoteform.js';
+import { orderAnchor } from './orderchat.js';
 
 // orderWord translates the usual order statuses and events; others show as
 // the host sent them.
@@ -15,7 +16,9 @@ function orderWord(w) {
 }
 
 export class Context {
-  constructor(root, conv) { this.root = root; this.conv = conv; }
+  // opts.ordersMade lists the orders the thread says were made from the
+  // chat ([{order, proposal}]).
+  constructor(root, conv, opts = {}) { this.root = root; this.conv = conv; this.opts = opts; }
 
   async load() {
     const c = this.conv;
@@ -28,11 +31,18 @@ export class Context {
     if (c.context.order) {
       try { parts.push(this.order(await api('GET', '/api/v1/orders/' + encodeURIComponent(c.context.order)))); } catch { /* not visible */ }
     }
+    // The orders made from this chat's proposals, named and linked.
+    for (const made of this.opts.ordersMade?.() || []) {
+      if (made.order === c.context.order) continue;
+      try { parts.push(this.order(await api('GET', '/api/v1/orders/' + encodeURIComponent(made.order)))); } catch { /* not visible */ }
+    }
     if (c.kind === 'quote') parts.push(quotePanel(c));
     if (c.context.page_url) parts.push(h('section', {}, h('h3', {}, t('page')), h('a', { href: c.context.page_url, rel: 'noopener', target: '_blank' }, c.context.page_url)));
     if (parts.length === 0) parts.push(h('p', { class: 'muted' }, t('no_context')));
     parts.push(this.party());
-    if (c.my_side === 'seller' && !c.blocked) parts.push(this.proposalForm(product));
+    // Offered only where the seller can write (not on a closed ticket, not
+    // through a block).
+    if (c.my_side === 'seller' && c.can_send !== false && !c.blocked) parts.push(this.proposalForm(product));
     this.root.replaceChildren(...parts);
   }
 
@@ -86,7 +96,7 @@ export class Context {
   }
 
   order(o) {
-    return h('section', { 'aria-label': t('order') },
+    return h('section', { 'aria-label': `${t('order')} ${o.id}`, id: orderAnchor(o.id), class: 'order-panel', 'data-order': o.id },
       h('h3', {}, `${t('order')} ${o.id}`),
       h('p', {}, h('span', { class: 'badge' }, orderWord(o.status)), ' ', h('time', { datetime: o.placed_at }, new Date(o.placed_at).toLocaleDateString(page.lang))),
       h('h3', {}, t('items')),
@@ -109,7 +119,7 @@ export class Context {
       return h('section', { 'aria-label': t('seller') }, h('h3', {}, t('seller')), h('p', {}, h('a', { href: '/app/sellers/' + encodeURIComponent(c.seller.id) }, c.seller.name)), avail);
     }
     const rec = h('p', { class: 'muted', id: 'buyer-record' });
-    const sec = h('section', { 'aria-label': t('buyer') }, h('h3', {}, t('buyer')), h('p', {}, c.buyer.name), h('p', { class: 'muted' }, c.buyer.id), rec);
+    const sec = h('section', { 'aria-label': t('buyer') }, h('h3', {}, t('buyer')), h('p', {}, c.buyer.name), rec);
     // The buyer's record with this company: since when, orders, conversations.
     api('GET', '/api/v1/users/' + encodeURIComponent(c.buyer.id) + '/profile').then((p) => {
       rec.replaceChildren(t('buyer_since', { Date: new Date(p.member_since).toLocaleDateString(page.lang) }), h('br'),
@@ -122,14 +132,44 @@ export class Context {
     return sec;
   }
 
+  // proposalForm proposes an order from the chat: the product comes from
+  // the conversation's context or a search of the seller's products, the
+  // quantity is in the product's unit and may have decimals (1.5 hours).
   proposalForm(product) {
     const c = this.conv;
-    const status = h('p', { class: 'muted', role: 'status' });
+    const status = h('p', { class: 'muted', role: 'status', id: 'op-status' });
+    const found = new Map(); // id -> product, from the searches
+    if (product) found.set(product.id, product);
+    const list = h('datalist', { id: 'op-products' });
+    const unit = h('span', { class: 'muted', id: 'op-unit' }, product?.price.unit ? ' (' + product.price.unit + ')' : '');
+    const productIn = h('input', { id: 'op-product', name: 'product', required: true, list: 'op-products', autocomplete: 'off', value: product ? product.id : '' });
+    const title = h('input', { id: 'op-title', name: 'title', value: product ? product.title : '' });
+    const price = h('input', { id: 'op-price', name: 'price', inputmode: 'decimal', required: true, pattern: '[0-9]+([.][0-9]{1,2})?', value: product ? product.price.amount : '' });
+    const pick = (p) => {
+      title.value = p.title;
+      price.value = p.price.amount;
+      unit.textContent = p.price.unit ? ' (' + p.price.unit + ')' : '';
+    };
+    let timer = null;
+    const search = async () => {
+      try {
+        const r = await api('GET', `/api/v1/conversations/${c.id}/products?q=${encodeURIComponent(productIn.value.trim())}`);
+        for (const p of r.items) found.set(p.id, p);
+        list.replaceChildren(...r.items.map((p) => h('option', { value: p.id }, `${p.title} · ${p.price.amount} ${p.price.currency}${p.price.unit ? ' / ' + p.price.unit : ''}`)));
+      } catch { /* the list stays */ }
+    };
+    productIn.addEventListener('input', () => {
+      const p = found.get(productIn.value);
+      if (p) { pick(p); return; }
+      clearTimeout(timer);
+      timer = setTimeout(search, 250);
+    });
+    productIn.addEventListener('focus', () => { if (!list.children.length) search(); }, { once: true });
     const f = h('form', { class: 'proposal-form' },
-      h('label', { for: 'op-product' }, t('product')), h('input', { id: 'op-product', name: 'product', required: true, value: product ? product.id : '' }),
-      h('label', { for: 'op-title' }, t('item_title')), h('input', { id: 'op-title', name: 'title', value: product ? product.title : '' }),
-      h('label', { for: 'op-qty' }, t('quantity')), h('input', { id: 'op-qty', name: 'quantity', type: 'number', min: '1', value: '1', required: true }),
-      h('label', { for: 'op-price' }, t('unit_price')), h('input', { id: 'op-price', name: 'price', inputmode: 'decimal', required: true, pattern: '[0-9]+([.][0-9]{1,2})?', value: product ? product.price.amount : '' }),
+      h('label', { for: 'op-product' }, t('product')), productIn, list,
+      h('label', { for: 'op-title' }, t('item_title')), title,
+      h('label', { for: 'op-qty' }, t('quantity'), unit), h('input', { id: 'op-qty', name: 'quantity', type: 'number', min: '0.001', step: 'any', inputmode: 'decimal', value: '1', required: true }),
+      h('label', { for: 'op-price' }, t('unit_price')), price,
       h('label', { for: 'op-note' }, t('note')), h('input', { id: 'op-note', name: 'note' }),
       h('button', { type: 'submit', class: 'primary' }, t('propose')), status);
     f.addEventListener('submit', async (e) => {
@@ -141,7 +181,10 @@ export class Context {
           items: [{ product: d.get('product'), title: d.get('title'), quantity: Number(d.get('quantity')), price: d.get('price') }],
         });
         status.textContent = t('saved');
-      } catch (err) { status.textContent = err.message; }
+      } catch (err) {
+        const field = err.problem?.errors?.[0]?.field || '';
+        status.textContent = field.includes('quantity') ? t('op_bad_quantity') : field.includes('product') ? t('op_bad_product') : t('save_failed');
+      }
     });
     return h('section', { 'aria-labelledby': 'op-h' }, h('h3', { id: 'op-h' }, t('propose_order')), f);
   }

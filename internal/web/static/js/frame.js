@@ -47,7 +47,7 @@ async function tellAvailability() {
     : '/api/v1/organizations/' + encodeURIComponent(about.seller) + '/availability';
   try {
     const a = await api('GET', path);
-    tell({ type: 'parley:availability', status: a.status, online: a.online, away: a.away });
+    tell({ type: 'parley:availability', status: a.status, online: a.online, away: a.away, chat_enabled: a.chat_enabled !== false });
   } catch { /* unknown product or seller, offline: the host keeps its line */ }
 }
 

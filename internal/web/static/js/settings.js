@@ -3,6 +3,11 @@
 // members with their roles.
 import { page, t, h } from './i18n.js';
 import { api } from './api.js';
+import { start } from './live.js';
+
+// The live connection counts the seller as there (availability) while the
+// settings page shows, as on every other page of the back office.
+start().catch(() => {});
 
 const status = document.getElementById('prefs-status');
 const fields = { sound: document.getElementById('s-sound'), push: document.getElementById('s-push'), email: document.getElementById('s-email') };
@@ -93,7 +98,7 @@ async function loadCompany(section) {
       sel.value = m.role;
       sel.addEventListener('change', () => api('PUT', `/api/v1/organizations/${encodeURIComponent(id)}/members/${encodeURIComponent(m.id)}`, { role: sel.value }).then(render, (e) => { out.textContent = e.message; sel.value = m.role; }));
       const rm = h('button', { type: 'button', class: 'small danger', onclick: () => api('DELETE', `/api/v1/organizations/${encodeURIComponent(id)}/members/${encodeURIComponent(m.id)}`).then(() => api('GET', '/api/v1/organizations/' + encodeURIComponent(id)).then(render), (e) => { out.textContent = e.message; }) }, t('remove_member'), h('span', { class: 'visually-hidden' }, ' ' + m.name));
-      return h('tr', {}, h('td', {}, m.name, ' ', h('span', { class: 'muted' }, m.id)), h('td', {}, sel), h('td', {}, rm));
+      return h('tr', {}, h('td', {}, m.name), h('td', {}, sel), h('td', {}, rm));
     }));
   };
   render(await api('GET', '/api/v1/organizations/' + encodeURIComponent(id)));

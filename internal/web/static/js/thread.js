@@ -6,9 +6,11 @@ import { api, clientID, attachmentURL } from './api.js';
 import { send, onFrame } from './live.js';
 import { t, h, dayLabel, timeLabel } from './i18n.js';
 import { quoteCard } from './quote.js';
-import { messageText, returnCard, returnState, ticketClosed } from './tickets.js';
+import { messageText, returnCard, returnState } from './tickets.js';
 import { Composer } from './composer.js';
 import { ThreadScroll } from './scroll.js';
+import { noticeParts, retryable, failureText } from './cannotsend.js';
+import { proposalCard } from './orderchat.js';
 
 export class Thread {
   constructor(conv, els, opts = {}) {
@@ -212,10 +214,22 @@ export class Thread {
       this.render(this.scroller.atEnd() ? 'bottom' : 'keep');
     } catch (e) {
       p.failed = true;
-      p.error = e.message;
+      p.error = failureText(e);
       p.limited = e.status === 429;
+      p.retryable = retryable(e);
       this.render();
+      // A refusal says the conversation changed (a block, chat switched
+      // off, a closed ticket): read it again, so the composer says why.
+      if (!p.retryable) this.refresh();
     }
+  }
+
+  async refresh() {
+    try {
+      this.conv = await api('GET', `/api/v1/conversations/${this.conv.id}`);
+      this.opts.onConversation?.(this.conv);
+      this.render();
+    } catch { /* the next update tells */ }
   }
 
   receipt(m) {
@@ -253,11 +267,7 @@ export class Thread {
     }
     if (m.kind === 'quote' && m.data) return quoteCard(m, this.conv, (e) => { this.live && (this.live.textContent = e.message); }, this.msgs);
     if (m.kind !== 'order_proposal' || !m.data) return null;
-    const d = m.data;
-    return h('div', { class: 'proposal' },
-      h('strong', {}, t('proposal')),
-      h('ul', {}, (d.items || []).map((i) => h('li', {}, `${i.quantity} × ${i.title} @ ${i.price} ${d.currency || ''}`))),
-      d.total ? h('p', {}, `${t('total')}: ${d.total} ${d.currency || ''}`) : null);
+    return proposalCard(m, this.msgs.values());
   }
 
   bubble(m) {
@@ -278,17 +288,19 @@ export class Thread {
       p.body ? h('p', { class: 'text' }, p.body) : null,
       p.attachments.length ? h('p', { class: 'muted' }, t('attachment') + ' × ' + p.attachments.length) : null,
       h('p', { class: 'meta' }, p.failed
-        ? [h('span', { class: 'receipt failed', 'data-state': 'failed', title: p.error || '' }, '! ' + t('failed')),
+        ? [h('span', { class: 'receipt failed', 'data-state': 'failed', title: p.error || '' }, '! ' + (p.limited ? t('failed') : (p.error || t('failed')))),
            p.limited ? h('span', { class: 'error rate-limited', role: 'alert' }, p.error) : null,
-           h('button', { type: 'button', class: 'small retry', onclick: () => this.post(p) }, t('retry'))]
+           p.retryable ? h('button', { type: 'button', class: 'small retry', onclick: () => this.post(p) }, t('retry')) : null]
         : h('span', { class: 'receipt pending', 'data-state': 'pending' }, '… ' + t('not_sent'))));
   }
 
-  // showClosed hides the composer of a closed ticket and says why.
+  // showClosed puts, in place of the composer, why the reader cannot write
+  // (a closed ticket, a block either way, chat switched off), before any
+  // send.
   showClosed() {
-    const closed = ticketClosed(this.conv);
-    this.els.form.hidden = closed;
-    if (!closed) {
+    const n = noticeParts(this.conv, this.opts);
+    this.els.form.hidden = !!n;
+    if (!n) {
       if (this.closedNote) this.closedNote.hidden = true;
       return;
     }
@@ -297,8 +309,8 @@ export class Thread {
       this.els.form.before(this.closedNote);
     }
     this.closedNote.hidden = false;
-    this.closedNote.dataset.reason = this.conv.closed_reason || '';
-    this.closedNote.textContent = t(this.conv.closed_reason === 'auto' ? 'ticket_closed_auto' : 'ticket_closed_completed');
+    this.closedNote.dataset.reason = n.reason;
+    this.closedNote.replaceChildren(...n.parts.flat().filter((x) => x != null));
   }
 
   // render draws the list again. how: 'bottom' (to the newest message),

@@ -32,6 +32,8 @@ export function periodLabel(seconds) {
 export function messageText(m) {
   const d = m.data || {};
   if (m.kind === 'return_proposal') return null;
+  // An order proposal shows as its card; only the seller's note is text.
+  if (m.kind === 'order_proposal' && m.data) return m.data.note || null;
   if (m.author?.side === 'system' && d.event) {
     const note = d.note ? '\n' + d.note : '';
     switch (d.event) {
@@ -40,6 +42,7 @@ export function messageText(m) {
       case 'return.accepted': return t('sys_return_accepted', { Name: d.by || '' }) + note;
       case 'return.declined': return t('sys_return_declined', { Name: d.by || '' }) + note;
       case 'return.withdrawn': return t('sys_return_withdrawn');
+      case 'order.created': return t('sys_order_created', { Order: d.order || '' });
     }
   }
   return m.body;
