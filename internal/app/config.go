@@ -69,6 +69,9 @@ type Config struct {
 	// MaxConnsPerIP bounds the open connections of one client address
 	// (0: no bound).
 	MaxConnsPerIP int
+	// Now is the database's clock (nil: time.Now); tests move it to see
+	// what time does (the archive after a week without activity). No flag.
+	Now func() time.Time
 }
 
 // envOf names the environment twin of each flag.
