@@ -90,7 +90,7 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	if cfg.MetricsAddr != "" {
 		a.Metrics = metrics.New()
 	}
-	db, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL, Dir: cfg.DataDir, Log: a.Log, OnBatch: a.Metrics.BatchHook()})
+	db, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL, Dir: cfg.DataDir, Now: cfg.Now, Log: a.Log, OnBatch: a.Metrics.BatchHook()})
 	if err != nil {
 		return nil, err
 	}

@@ -72,6 +72,9 @@ type Config struct {
 	// ShareBuyerEmail lets sellers see a buyer's email (the party profile)
 	// and find conversations by it (inbox search); off by default.
 	ShareBuyerEmail bool
+	// Now is the database's clock (nil: time.Now); tests move it to see
+	// what time does (the archive after a week without activity). No flag.
+	Now func() time.Time
 }
 
 // envOf names the environment twin of each flag.

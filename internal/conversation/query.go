@@ -12,6 +12,10 @@ import (
 	"github.com/parleyhq/parley/internal/store"
 )
 
+// AssigneeNone is the assignee filter value for conversations nobody is
+// assigned to (a seller's "Unassigned" view).
+const AssigneeNone = "none"
+
 // Get returns a conversation as the principal sees it.
 func (s *Service) Get(ctx context.Context, p *identity.Principal, id int64) (parley.Conversation, error) {
 	if p.Host {
@@ -55,13 +59,14 @@ func (s *Service) GetMany(ctx context.Context, p *identity.Principal, ids []int6
 
 // ListInput filters a list of conversations.
 type ListInput struct {
-	View     string
-	Side     string
-	Status   string
-	Kind     string
-	Unread   bool
-	Query    string
-	Order    string
+	View   string
+	Side   string
+	Status string
+	Kind   string
+	Unread bool
+	Query  string
+	Order  string
+	// Assignee is a user's external id, "me", or AssigneeNone.
 	Assignee string
 	// Marketplace is "native" (started on this marketplace) or an external
 	// marketplace's slug (brought in by a connector); empty: any.
@@ -159,7 +164,9 @@ func (s *Service) List(ctx context.Context, p *identity.Principal, in ListInput)
 		}
 		f.OrderID = o.ID
 	}
-	if in.Assignee != "" {
+	if in.Assignee == AssigneeNone {
+		f.Unassigned = true
+	} else if in.Assignee != "" {
 		uid := p.User.ID
 		if in.Assignee != "me" {
 			u, err := store.UserByExternalID(q, mid, in.Assignee)

@@ -40,7 +40,9 @@ func (s *Shop) tree(id string, depth int) []treeNode {
 }
 
 func (s *Shop) home(w http.ResponseWriter, r *http.Request) {
-	v := s.newView(w, r, "Parley demo marketplace")
+	// The layout names the marketplace in every <title>: the home page adds
+	// nothing to it.
+	v := s.newView(w, r, "")
 	all := make([]*Product, len(s.catalog.Products))
 	for i := range s.catalog.Products {
 		all[i] = &s.catalog.Products[i]

@@ -17,6 +17,8 @@ type ListFilter struct {
 	Query          string
 	OrderID        int64
 	AssigneeUserID int64
+	// Unassigned keeps only conversations nobody is assigned to.
+	Unassigned bool
 	// Native keeps only conversations started on this marketplace;
 	// ExternalMarketplace only those a connector brought from the external
 	// marketplace with this slug.
@@ -72,6 +74,9 @@ func ListConversations(q Querier, v Viewer, f ListFilter) ([]ConversationRow, er
 	}
 	if f.AssigneeUserID != 0 {
 		b.w(` AND c.assignee_user_id = ?`, f.AssigneeUserID)
+	}
+	if f.Unassigned {
+		b.w(` AND c.assignee_user_id IS NULL`)
 	}
 	if f.Native {
 		b.w(` AND c.external_marketplace_id IS NULL`)

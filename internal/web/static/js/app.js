@@ -107,7 +107,8 @@ async function openConversation() {
 async function main() {
   loadSettings();
   await start();
-  await Promise.all([inbox.load(), inbox.loadMarketplaces().catch((e) => console.error(e))]);
+  await Promise.all([inbox.load(), inbox.loadMarketplaces().catch((e) => console.error(e)),
+    inbox.loadAssignees(page.organizations || [], me).catch((e) => console.error(e))]);
   refreshUnread();
   if (convID) await openConversation();
 }

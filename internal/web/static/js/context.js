@@ -37,7 +37,7 @@ export class Context {
       try { parts.push(this.order(await api('GET', '/api/v1/orders/' + encodeURIComponent(made.order)))); } catch { /* not visible */ }
     }
     if (c.kind === 'quote') parts.push(quotePanel(c));
-    if (c.context.page_url) parts.push(h('section', {}, h('h3', {}, t('page')), h('a', { href: c.context.page_url, rel: 'noopener', target: '_blank' }, c.context.page_url)));
+    if (c.context.page_url) parts.push(h('section', {}, h('h3', {}, t('page')), h('a', { href: c.context.page_url, rel: 'noopener', target: '_blank', class: 'page-url', title: c.context.page_url }, c.context.page_url)));
     if (parts.length === 0) parts.push(h('p', { class: 'muted' }, t('no_context')));
     parts.push(this.party());
     // Offered only where the seller can write (not on a closed ticket, not

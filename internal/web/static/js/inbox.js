@@ -51,6 +51,20 @@ export class Inbox {
     for (const m of r.items) this.addMarketplace(m);
   }
 
+  // loadAssignees adds every member of the caller's companies (after
+  // "Anyone", "Me" and "Unassigned") to the assignee filter.
+  async loadAssignees(orgs, me) {
+    const select = this.els.filters?.querySelector('#f-assignee');
+    if (!select) return;
+    const views = await Promise.all(orgs.map((o) => api('GET', '/api/v1/organizations/' + encodeURIComponent(o.id)).catch(() => null)));
+    const members = new Map();
+    for (const v of views) for (const m of v?.members || []) if (m.id !== me) members.set(m.id, m.name);
+    const sorted = [...members].sort((a, b) => a[1].localeCompare(b[1]));
+    for (const [id, name] of sorted) {
+      if (![...select.options].some((o) => o.value === id)) select.append(new Option(name, id));
+    }
+  }
+
   addMarketplace(channel) {
     const select = this.els.filters?.querySelector('#f-marketplace');
     if (!select || !channel || channel.kind !== 'connector') return;

@@ -277,7 +277,8 @@ export class Thread {
     const cls = 'bubble' + (system ? ' system' : mine ? ' mine' : '');
     const showAuthor = !system && (!mine || m.author.id !== this.opts.me);
     return h('li', { class: cls, 'data-seq': m.seq, 'data-client-id': m.client_id || null },
-      showAuthor ? h('p', { class: 'author' }, m.author.name + (m.author.organization ? ' · ' + m.author.organization.name : '')) : null,
+      showAuthor ? h('p', { class: 'author' }, m.author.name + (m.author.organization ? ' · ' + m.author.organization.name : ''),
+        m.author.side === 'operator' ? [' ', h('span', { class: 'badge operator-label' }, t('operator_label'))] : null) : null,
       messageText(m) ? h('p', { class: 'text' }, messageText(m)) : null,
       this.files_(m), this.extra(m),
       h('p', { class: 'meta' }, h('time', { datetime: d.toISOString() }, timeLabel(d)), mine && !system ? this.receipt(m) : null));
