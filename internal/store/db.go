@@ -42,6 +42,9 @@ type Config struct {
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	Log *slog.Logger
+	// MigrateTo stops the migrations at this version (0: all of them): tests
+	// open a database at an older schema to check a data migration.
+	MigrateTo int64
 	// OnBatch, when set, is told of every committed group-commit batch:
 	// how many write requests it held and how long it took (metrics).
 	OnBatch func(requests int, took time.Duration)
@@ -65,11 +68,12 @@ type DB struct {
 	pending               []string // writer queries to prepare after commit
 	search                *searchIndexer
 	onBatch               func(int, time.Duration)
+	migrateTo             int64
 }
 
 // Open opens the database, applies migrations and starts the writer.
 func Open(ctx context.Context, cfg Config) (*DB, error) {
-	db := &DB{now: cfg.Now, log: cfg.Log, onBatch: cfg.OnBatch}
+	db := &DB{now: cfg.Now, log: cfg.Log, onBatch: cfg.OnBatch, migrateTo: cfg.MigrateTo}
 	if db.now == nil {
 		db.now = time.Now
 	}
@@ -182,7 +186,12 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
-	if _, err := p.Up(ctx); err != nil {
+	if db.migrateTo > 0 {
+		_, err = p.UpTo(ctx, db.migrateTo)
+	} else {
+		_, err = p.Up(ctx)
+	}
+	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
 	return nil
