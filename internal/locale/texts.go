@@ -9,6 +9,8 @@ import (
 	"sync"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
+
+	"github.com/parleyhq/parley"
 )
 
 // The words of what the server makes (ticket subjects, system and quote
@@ -24,36 +26,9 @@ const TextsDir = "texts"
 
 var textBundle = sync.OnceValue(func() *i18n.Bundle { return MustBundle(TextsFS, TextsDir, "locale texts") })
 
-// Text is a server-made text stored as meaning: a code of the catalogue
-// and its parameters, turned into words when a reader's page, mail or push
-// is rendered. Text, in API answers, is the code rendered in the caller's
-// language, for clients that do not render codes themselves.
-type Text struct {
-	Code   string            `json:"code"`
-	Params map[string]string `json:"params,omitempty"`
-	Text   string            `json:"text,omitempty"`
-}
-
-// Marshal is t's stored form (JSON without the rendered text).
-func (t Text) Marshal() string {
-	t.Text = ""
-	b, _ := json.Marshal(t)
-	return string(b)
-}
-
-// ParseText reads a stored Text; "" or a broken value is no Text.
-func ParseText(s string) (Text, bool) {
-	var t Text
-	if s == "" || json.Unmarshal([]byte(s), &t) != nil || t.Code == "" {
-		return Text{}, false
-	}
-	t.Text = ""
-	return t, true
-}
-
 // Render says t in lang (a tag Pick understands). A code the catalogue
 // does not have renders as "", so that callers show their stored fallback.
-func Render(lang string, t Text) string {
+func Render(lang string, t parley.Text) string {
 	lang = Pick(lang)
 	data := map[string]any{}
 	for k, v := range t.Params {

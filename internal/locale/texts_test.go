@@ -3,21 +3,23 @@ package locale
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/parleyhq/parley"
 )
 
 func TestRender(t *testing.T) {
 	cases := []struct {
 		name, lang string
-		text       Text
+		text       parley.Text
 		want       string
 	}{
-		{"OrderIt", "it", Text{Code: "ticket.order", Params: map[string]string{"order": "ORD-1001"}}, "Ordine ORD-1001"},
-		{"OrderSrLatn", "sr-Latn", Text{Code: "ticket.order", Params: map[string]string{"order": "ORD-1001"}}, "Porudžbina ORD-1001"},
-		{"OrderEn", "", Text{Code: "ticket.order", Params: map[string]string{"order": "ORD-1001"}}, "Order ORD-1001"},
-		{"CompletedEl", "el", Text{Code: "ticket.completed", Params: map[string]string{"by": "Nikos"}}, "Nikos: ολοκλήρωση της συνομιλίας."},
-		{"AutoclosedRu", "ru", Text{Code: "ticket.autoclosed", Params: map[string]string{"after_seconds": "432000"}}, "Закрыта автоматически: 5 дней без активности."},
-		{"QuoteIt", "it", Text{Code: "quote.accepted", Params: map[string]string{"amount": "330.00", "currency": "EUR"}}, "Preventivo accettato: 330.00 EUR"},
-		{"UnknownCode", "it", Text{Code: "no.such"}, ""},
+		{"OrderIt", "it", parley.Text{Code: "ticket.order", Params: map[string]string{"order": "ORD-1001"}}, "Ordine ORD-1001"},
+		{"OrderSrLatn", "sr-Latn", parley.Text{Code: "ticket.order", Params: map[string]string{"order": "ORD-1001"}}, "Porudžbina ORD-1001"},
+		{"OrderEn", "", parley.Text{Code: "ticket.order", Params: map[string]string{"order": "ORD-1001"}}, "Order ORD-1001"},
+		{"CompletedEl", "el", parley.Text{Code: "ticket.completed", Params: map[string]string{"by": "Nikos"}}, "Nikos: ολοκλήρωση της συνομιλίας."},
+		{"AutoclosedRu", "ru", parley.Text{Code: "ticket.autoclosed", Params: map[string]string{"after_seconds": "432000"}}, "Закрыта автоматически: 5 дней без активности."},
+		{"QuoteIt", "it", parley.Text{Code: "quote.accepted", Params: map[string]string{"amount": "330.00", "currency": "EUR"}}, "Preventivo accettato: 330.00 EUR"},
+		{"UnknownCode", "it", parley.Text{Code: "no.such"}, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -82,14 +84,14 @@ func TestTextsComplete(t *testing.T) {
 }
 
 func TestParseText(t *testing.T) {
-	in := Text{Code: "ticket.order", Params: map[string]string{"order": "A\"1"}, Text: "dropped"}
-	got, ok := ParseText(in.Marshal())
+	in := parley.Text{Code: "ticket.order", Params: map[string]string{"order": "A\"1"}, Text: "dropped"}
+	got, ok := parley.ParseText(in.Marshal())
 	if !ok || got.Code != in.Code || got.Params["order"] != `A"1` || got.Text != "" {
-		t.Errorf("ParseText(Marshal) = %+v, %v", got, ok)
+		t.Errorf("parley.ParseText(Marshal) = %+v, %v", got, ok)
 	}
 	for _, s := range []string{"", "{", `{"params":{}}`, "Order 1"} {
-		if _, ok := ParseText(s); ok {
-			t.Errorf("ParseText(%q) ok, want not", s)
+		if _, ok := parley.ParseText(s); ok {
+			t.Errorf("parley.ParseText(%q) ok, want not", s)
 		}
 	}
 }
