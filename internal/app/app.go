@@ -22,6 +22,7 @@ import (
 	"github.com/parleyhq/parley/internal/demo"
 	"github.com/parleyhq/parley/internal/httpapi"
 	"github.com/parleyhq/parley/internal/identity"
+	"github.com/parleyhq/parley/internal/locale"
 	"github.com/parleyhq/parley/internal/mail"
 	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/outbox"
@@ -221,10 +222,13 @@ func (a *App) Handler() http.Handler {
 	pages, err := web.New(web.Config{Identity: a.Identity, Conversations: a.Conversations, DB: a.DB, Marketplace: a.Marketplace,
 		Mailbox: box, Demo: a.Config.Demo, DemoAccounts: accounts, DemoPassword: a.DemoPassword, SecureCookies: secure, Log: a.Log, HostOrigins: a.Config.HostOrigins, Quotes: a.Quotes,
 		Locale: func(ctx context.Context, p *identity.Principal) string {
+			// The user's own setting, else the language their host gave
+			// them (as their mails have it), else the request decides.
 			l, err := a.Settings.Locale(ctx, p.User.ID)
-			if err != nil {
-				return ""
+			if err != nil || l != "" {
+				return l
 			}
+			l, _ = locale.Match(p.User.Locale)
 			return l
 		}})
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/parleyhq/parley/internal/httpapi"
+	"github.com/parleyhq/parley/internal/locale"
 )
 
 //go:embed locales/*.json locales/quotes/*.json
@@ -58,6 +59,15 @@ func loadCatalog() (*catalog, error) {
 			if err := json.Unmarshal(data, &m); err != nil {
 				return nil, fmt.Errorf("%s: %w", path, err)
 			}
+		}
+		// The server-made texts (units, subjects, system messages) the
+		// scripts render from codes: "js.t.<code>".
+		texts, err := locale.ScriptStrings(l.Tag)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range texts {
+			m[k] = v
 		}
 		c.raw[l.Tag] = m
 		tags = append(tags, language.MustParse(l.Tag))

@@ -47,7 +47,7 @@ func (a *App) newPage(r *http.Request, p *identity.Principal, nav, script string
 	lang := a.cat.negotiate(r, setting)
 	l := a.cat.localizer(lang)
 	pg := &page{localizer: l, Nav: nav, User: p, Path: r.URL.RequestURI(), Languages: Languages, Demo: a.cfg.Demo, Script: script,
-		Data: map[string]any{"lang": lang, "strings": l.scriptStrings()}}
+		Data: map[string]any{"lang": lang, "intl": l.IntlTag(), "strings": l.scriptStrings()}}
 	if p != nil {
 		pg.Data["user"] = map[string]any{"id": p.User.ExternalID, "name": p.User.Name, "operator": p.User.IsOperator}
 	}
