@@ -228,8 +228,7 @@ func (a *App) Handler() http.Handler {
 			if err != nil || l != "" {
 				return l
 			}
-			l, _ = locale.Match(p.User.Locale)
-			return l
+			return locale.HostLanguage(p.User.Locale)
 		}})
 	if err != nil {
 		// The templates and catalogues are embedded: this is a build defect.

@@ -131,7 +131,7 @@ func (s *Server) viewOf(ctx context.Context, p *identity.Principal) (UserView, e
 	}
 	v.Language, _ = locale.Match(v.Locale)
 	if v.Language == "" {
-		v.Language, _ = locale.Match(p.User.Locale)
+		v.Language = locale.HostLanguage(p.User.Locale)
 	}
 	return v, nil
 }

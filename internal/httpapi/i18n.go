@@ -21,8 +21,8 @@ func (s *Server) callerLanguage(r *http.Request, p *identity.Principal) string {
 				candidates = append(candidates, l)
 			}
 		}
-		if p.User.Locale != "" {
-			candidates = append(candidates, p.User.Locale)
+		if l := locale.HostLanguage(p.User.Locale); l != "" {
+			candidates = append(candidates, l)
 		}
 	}
 	return locale.Pick(append(candidates, requestLanguages(r)...)...)

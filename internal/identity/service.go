@@ -54,8 +54,16 @@ func (s *Service) SSO(ctx context.Context, m parley.Marketplace, token string) (
 	}
 	var u parley.User
 	err = s.db.Write(ctx, func(tx *store.Tx) error {
+		// A token without a locale keeps the one the host gave before (its
+		// user upsert, an earlier token): it is how Parley speaks to them.
+		loc := c.Locale
+		if loc == "" {
+			if old, err := store.UserByExternalID(tx, m.ID, c.Subject); err == nil {
+				loc = old.Locale
+			}
+		}
 		var err error
-		u, _, err = store.UpsertUser(tx, parley.User{MarketplaceID: m.ID, ExternalID: c.Subject, Email: c.Email, Name: c.Name, Locale: c.Locale})
+		u, _, err = store.UpsertUser(tx, parley.User{MarketplaceID: m.ID, ExternalID: c.Subject, Email: c.Email, Name: c.Name, Locale: loc})
 		return err
 	})
 	if err != nil {

@@ -66,3 +66,14 @@ func Match(tag string) (string, bool) {
 	}
 	return "", false
 }
+
+// HostLanguage is the language of the locale a host gave a user, when it
+// says more than the default: users the host gave no locale are stored
+// with "en", so English here defers to what the browser asks for.
+func HostLanguage(hostLocale string) string {
+	l, ok := Match(hostLocale)
+	if !ok || l == "en" {
+		return ""
+	}
+	return l
+}
