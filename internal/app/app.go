@@ -22,7 +22,6 @@ import (
 	"github.com/parleyhq/parley/internal/demo"
 	"github.com/parleyhq/parley/internal/httpapi"
 	"github.com/parleyhq/parley/internal/identity"
-	"github.com/parleyhq/parley/internal/locale"
 	"github.com/parleyhq/parley/internal/mail"
 	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/outbox"
@@ -222,13 +221,11 @@ func (a *App) Handler() http.Handler {
 	pages, err := web.New(web.Config{Identity: a.Identity, Conversations: a.Conversations, DB: a.DB, Marketplace: a.Marketplace,
 		Mailbox: box, Demo: a.Config.Demo, DemoAccounts: accounts, DemoPassword: a.DemoPassword, SecureCookies: secure, Log: a.Log, HostOrigins: a.Config.HostOrigins, Quotes: a.Quotes,
 		Locale: func(ctx context.Context, p *identity.Principal) string {
-			// The user's own setting, else the language their host gave
-			// them (as their mails have it), else the request decides.
 			l, err := a.Settings.Locale(ctx, p.User.ID)
-			if err != nil || l != "" {
-				return l
+			if err != nil {
+				return ""
 			}
-			return locale.HostLanguage(p.User.Locale)
+			return l
 		}})
 	if err != nil {
 		// The templates and catalogues are embedded: this is a build defect.

@@ -10,17 +10,24 @@ import (
 )
 
 // callerLanguage is the language the API says server-made texts in for
-// this caller: their own setting, else the locale their host gave them,
-// else what the request asks for (the pages' cookie, Accept-Language),
-// else English. Host calls (no user) go by the request alone.
+// this caller, as their pages have it: their own setting, else the pages'
+// language cookie (a choice made with the switcher), else the language
+// their host gave them, else Accept-Language, else English. Host calls
+// (no user) go by the request alone.
 func (s *Server) callerLanguage(r *http.Request, p *identity.Principal) string {
 	var candidates []string
-	if p != nil && !p.Host && p.User.ID != 0 {
-		if s.Settings != nil {
-			if l, err := s.Settings.Locale(r.Context(), p.User.ID); err == nil && l != "" {
-				candidates = append(candidates, l)
-			}
+	user := p != nil && !p.Host && p.User.ID != 0
+	if user && s.Settings != nil {
+		if l, err := s.Settings.Locale(r.Context(), p.User.ID); err == nil && l != "" {
+			candidates = append(candidates, l)
 		}
+	}
+	if c, err := r.Cookie(LangCookie); err == nil {
+		if l, ok := locale.Match(c.Value); ok {
+			candidates = append(candidates, l)
+		}
+	}
+	if user {
 		if l := locale.HostLanguage(p.User.Locale); l != "" {
 			candidates = append(candidates, l)
 		}

@@ -86,14 +86,20 @@ func supported(tag string) bool {
 	return false
 }
 
-// negotiate picks the page's language: the user's setting, the cookie, then
-// Accept-Language, then English.
-func (c *catalog) negotiate(r *http.Request, setting string) string {
+// negotiate picks the page's language: the user's setting, the cookie (a
+// choice made with the switcher), the language their host gave them (as
+// their mails have it), then Accept-Language, then English.
+func (c *catalog) negotiate(r *http.Request, setting string, host ...string) string {
 	if supported(setting) {
 		return setting
 	}
 	if ck, err := r.Cookie(LangCookie); err == nil && supported(ck.Value) {
 		return ck.Value
+	}
+	for _, h := range host {
+		if l := locale.HostLanguage(h); l != "" {
+			return l
+		}
 	}
 	if al := r.Header.Get("Accept-Language"); al != "" {
 		tags, _, err := language.ParseAcceptLanguage(al)
