@@ -116,19 +116,37 @@ func titleOf(page string) string {
 
 // TestQuoteTextsInReaderLanguage: a quote priced by the hour reads "6 ore
 // × 40.00 EUR" for an Italian buyer (host locale) in the mail and on the
-// signed link's page, and the offer's message says itself in Italian.
+// signed link's page, with the host's translated parameter ("Urgente"),
+// which the seller reads in Greek; the offer's message says itself in
+// Italian.
 func TestQuoteTextsInReaderLanguage(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {
 		w := e.seed()
 		e.must(200, "PUT", "/api/v1/host/users/buyer", testAPIKey, map[string]any{"email": "buyer@example.com", "name": "Buyer", "locale": "it"})
 		e.must(201, "PUT", "/api/v1/host/products/svc", testAPIKey, map[string]any{"seller": "acme", "kind": "service", "title": "Workshop repair",
 			"category": []string{"Services"}, "price": map[string]string{"amount": "40.00", "currency": "EUR", "unit": "hour"}})
+		// The host translates its pricing parameters as it translates forms.
+		e.must(201, "PUT", "/api/v1/host/quote-settings", testAPIKey, map[string]any{"parameters": []map[string]any{{"name": "urgent", "label": "Urgent", "kind": "percent", "value": "10",
+			"translations": map[string]any{"it": map[string]string{"label": "Urgente"}, "el-GR": map[string]string{"label": "Επείγον"}}}}})
+		if r := e.call("PUT", "/api/v1/host/quote-settings", testAPIKey, map[string]any{"parameters": []map[string]any{{"name": "urgent", "label": "Urgent", "kind": "percent", "value": "10",
+			"translations": map[string]any{"not a tag!": map[string]string{"label": "?"}, "it": map[string]string{"label": strings.Repeat("x", 101)}}}}}); r.Status != 422 ||
+			!strings.Contains(string(r.Body), `"parameters[0].translations"`) || !strings.Contains(string(r.Body), `"parameters[0].translations.it.label"`) {
+			t.Errorf("bad parameter translations = %d %s", r.Status, r.Body)
+		}
+		e.must(200, "PATCH", "/api/v1/me/settings", w.owner, map[string]any{"locale": "el"})
 		st := e.must(201, "POST", "/api/v1/conversations", w.buyer, map[string]any{"kind": "quote", "product": "svc", "message": msg("q-1", "Quanto costa?")})
 		conv := st["conversation"].(map[string]any)["id"].(string)
-		e.must(201, "POST", "/api/v1/conversations/"+conv+"/quotes", w.owner, map[string]any{"inputs": map[string]any{"hours": 6}})
+		e.must(201, "POST", "/api/v1/conversations/"+conv+"/quotes", w.owner, map[string]any{"inputs": map[string]any{"hours": 6}, "parameters": []string{"urgent"}})
+		// The seller reads the parameter and the offer's adjustment in Greek.
+		req := e.must(200, "GET", "/api/v1/conversations/"+conv+"/quote", w.owner, nil)
+		param := req["pricing"].(map[string]any)["parameters"].([]any)[0].(map[string]any)
+		adj := req["quotes"].([]any)[0].(map[string]any)["adjustments"].([]any)[0].(map[string]any)
+		if param["label"] != "Επείγον" || adj["label"] != "Επείγον" {
+			t.Errorf("the seller's parameter %v and adjustment %v, want the Greek label", param, adj)
+		}
 
 		m := e.waitMail(t, "buyer@example.com", "Il tuo preventivo da Acme Tools")
-		if !strings.Contains(m.Text, "6 ore × 40.00 EUR = 240.00 EUR") {
+		if !strings.Contains(m.Text, "6 ore × 40.00 EUR = 240.00 EUR") || !strings.Contains(m.Text, "Urgente: 24.00 EUR") {
 			t.Errorf("Italian quote mail = %q, want the line in Italian", m.Text)
 		}
 		link := linkRE.FindStringSubmatch(m.Text)
@@ -136,12 +154,12 @@ func TestQuoteTextsInReaderLanguage(t *testing.T) {
 			t.Fatalf("no link in %q", m.Text)
 		}
 		body := pageIn(t, e.browser(t, "buyer"), e.srv.URL+link[1])
-		if langOf(t, body) != "it" || !strings.Contains(body, "6 ore × 40.00 EUR") || strings.Contains(body, "6 hour") {
+		if langOf(t, body) != "it" || !strings.Contains(body, "6 ore × 40.00 EUR") || !strings.Contains(body, "<td>Urgente</td>") || strings.Contains(body, "6 hour") {
 			t.Errorf("link page: lang %q, body %.2000s", langOf(t, body), body)
 		}
 		items := e.must(200, "GET", "/api/v1/conversations/"+conv+"/messages", w.buyer, nil)["items"].([]any)
 		code, text, _ := i18nText(t, items[len(items)-1].(map[string]any)["body_i18n"])
-		if code != "quote.offered" || text != "Preventivo offerto: 240.00 EUR" {
+		if code != "quote.offered" || text != "Preventivo offerto: 264.00 EUR" {
 			t.Errorf("offer message = %s %q", code, text)
 		}
 	})

@@ -93,7 +93,7 @@ func (s *Service) sendOfferMail(ctx context.Context, payload []byte) error {
 		fmt.Fprintf(&b, "  %s: %s = %s %s\n", l.Title, locale.QuoteLine(lang, l.Quantity.String(), l.Unit, l.UnitPrice, qt.Total.Currency), l.Amount, qt.Total.Currency)
 	}
 	for _, a := range qt.Adjustments {
-		fmt.Fprintf(&b, "  %s: %s %s\n", a.Label, a.Amount, qt.Total.Currency)
+		fmt.Fprintf(&b, "  %s: %s %s\n", a.LabelIn(lang), a.Amount, qt.Total.Currency)
 	}
 	b.WriteString("  " + tr(lang, "quote.mail.total", data) + "\n\n")
 	if qt.Note != "" {

@@ -28,3 +28,7 @@ func (l *localizer) QuoteLine(quantity json.Number, unit, unitPrice, currency st
 // IntlTag is the page's language as the browser's Intl takes it (Serbian
 // in the Latin script).
 func (l *localizer) IntlTag() string { return locale.IntlTag(l.lang) }
+
+// Lang is the page's language, for what templates say per reader (a
+// quote's parameter labels: {{.LabelIn $.Lang}}).
+func (l *localizer) Lang() string { return l.lang }

@@ -175,7 +175,7 @@ class Panel {
   showTotal(pv) {
     const cur = pv.total.currency;
     const rows = pv.lines.map((l) => h('li', {}, `${quoteLine(l.quantity, l.unit, l.unit_price, cur)} = ${l.amount} ${cur}`))
-      .concat(pv.adjustments.map((a) => h('li', {}, `${a.label}: ${a.amount} ${cur}`)));
+      .concat(pv.adjustments.map((a) => h('li', {}, `${(this.req.pricing?.parameters || []).find((x) => x.name === a.name)?.label || a.label}: ${a.amount} ${cur}`)));
     this.totalBox.replaceChildren(h('ul', {}, rows), h('p', {}, h('strong', { id: 'qp-total-amount', 'data-amount': pv.total.amount }, `${t('quote.total')}: ${pv.total.amount} ${cur}`)));
   }
 
