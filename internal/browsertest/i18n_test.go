@@ -21,6 +21,16 @@ func fetchJSON(t *testing.T, ctx context.Context, method, path string, body stri
 	}
 }
 
+// speakEnglish sets the signed-in demo person's language to English: the
+// demo's people have their host's locales (Anna and Giulia Italian), and
+// tests that read English texts say so.
+func speakEnglish(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	fetchJSON(t, ctx, "PATCH", "/api/v1/me/settings", `JSON.stringify({locale: 'en'})`)
+	bt.Do(t, ctx, "the inbox in English", chromedp.Navigate(base+"/app/"), chromedp.WaitVisible(chromedp.CSS("#conv-list")))
+	bt.WaitJS(t, ctx, 5*time.Second, "the page in English", `document.documentElement.lang === 'en'`)
+}
+
 // TestOneLanguageEverywhere is issue 9's "one language everywhere": Anna,
 // whom the demo shop (her host) knows as Italian, signs in with her
 // password and nothing else says Italian, yet her app, the widget on the

@@ -133,6 +133,8 @@ func testChatInTheBrowser(t *testing.T, postgres bool) {
 	buyer, seller := b.Context(), b.Context()
 	signIn(t, buyer, s.URL, buyerEmail)
 	signIn(t, seller, s.URL, sellerEmail)
+	speakEnglish(t, buyer, s.URL)
+	speakEnglish(t, seller, s.URL)
 
 	conv := startChat(t, buyer, "walnut-chair", "Is the walnut chair available in black?")
 	bt.Do(t, buyer, "open the conversation", chromedp.Navigate(s.URL+"/app/c/"+conv),
