@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -124,7 +125,16 @@ func TestQuoteTextsInReaderLanguage(t *testing.T) {
 		w := e.seed()
 		e.must(200, "PUT", "/api/v1/host/users/buyer", testAPIKey, map[string]any{"email": "buyer@example.com", "name": "Buyer", "locale": "it"})
 		e.must(201, "PUT", "/api/v1/host/products/svc", testAPIKey, map[string]any{"seller": "acme", "kind": "service", "title": "Workshop repair",
-			"category": []string{"Services"}, "price": map[string]string{"amount": "40.00", "currency": "EUR", "unit": "hour"}})
+			"category": []string{"Services", "Repairs"}, "price": map[string]string{"amount": "40.00", "currency": "EUR", "unit": "hour"},
+			"category_translations": map[string]any{"it": []string{"Servizi", "Riparazioni"}, "sr-Latn": []string{"Usluge", "Popravke"}}})
+		// The category path in the reader's language; the path itself stays.
+		if pr := e.must(200, "GET", "/api/v1/products/svc", w.buyer, nil); fmt.Sprint(pr["category_text"]) != "[Servizi Riparazioni]" || fmt.Sprint(pr["category"]) != "[Services Repairs]" {
+			t.Errorf("the Italian buyer's product: category %v, category_text %v", pr["category"], pr["category_text"])
+		}
+		if r := e.call("PUT", "/api/v1/host/products/svc", testAPIKey, map[string]any{"seller": "acme", "title": "Workshop repair", "category": []string{"Services", "Repairs"},
+			"category_translations": map[string]any{"it": []string{"Servizi"}}}); r.Status != 422 || !strings.Contains(string(r.Body), `"category_translations.it"`) {
+			t.Errorf("a translated path of another length = %d %s", r.Status, r.Body)
+		}
 		// The host translates its pricing parameters as it translates forms.
 		e.must(201, "PUT", "/api/v1/host/quote-settings", testAPIKey, map[string]any{"parameters": []map[string]any{{"name": "urgent", "label": "Urgent", "kind": "percent", "value": "10",
 			"translations": map[string]any{"it": map[string]string{"label": "Urgente"}, "el-GR": map[string]string{"label": "Επείγον"}}}}})

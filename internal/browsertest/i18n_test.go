@@ -59,7 +59,8 @@ func testOneLanguageEverywhere(t *testing.T, postgres bool) {
 	ticket := startTicket(t, anna, "ORD-1001", "Una gamba del tavolo traballa.")
 	bt.Do(t, anna, "Anna's ticket", chromedp.Navigate(s.URL+"/app/c/"+ticket), chromedp.WaitVisible(chromedp.CSS(`li.bubble[data-seq="1"]`)))
 	bt.WaitJS(t, anna, 10*time.Second, "the ticket's subject in Italian in the list and the title",
-		`document.title.startsWith('Ordine ORD-1001') && [...document.querySelectorAll('#conv-list .preview')].some(e => e.textContent.startsWith('Ordine ORD-1001'))`)
+		`document.title.startsWith('Ordine ORD-1001') && [...document.querySelectorAll('#conv-list .preview')].some(e => e.textContent.startsWith('Ordine ORD-1001'))
+		&& (document.getElementById('context-body')?.textContent || '').includes('Ticket Ordine ORD-1001')`)
 	fetchJSON(t, giulia, "PATCH", "/api/v1/conversations/"+ticket, `JSON.stringify({status: 'closed'})`)
 	bt.WaitJS(t, anna, 10*time.Second, "the seller's system message in Italian, live",
 		`[...document.querySelectorAll('li.bubble.system .text')].some(e => e.textContent === 'Giulia Rossi ha completato la conversazione.')`)
@@ -76,8 +77,8 @@ func testOneLanguageEverywhere(t *testing.T, postgres bool) {
 		.then(r => r.json()).then(j => j.conversation.id)`)
 	fetchJSON(t, giulia, "POST", "/api/v1/conversations/"+quote+"/quotes", `JSON.stringify({inputs: {hours: 6}})`)
 	bt.Do(t, anna, "Anna's quote", chromedp.Navigate(s.URL+"/app/c/"+quote), chromedp.WaitVisible(chromedp.CSS(`li.bubble[data-seq="1"]`)))
-	bt.WaitJS(t, anna, 10*time.Second, "the price unit in Italian in the context panel",
-		`(document.getElementById('context-body')?.textContent || '').includes('45.00 EUR / ora')`)
+	bt.WaitJS(t, anna, 10*time.Second, "the price unit and the category path in Italian in the context panel",
+		`(t => t.includes('45.00 EUR / ora') && t.includes('Servizi professionali ›'))(document.getElementById('context-body')?.textContent || '')`)
 	bt.WaitJS(t, anna, 10*time.Second, "the offer's message in Italian",
 		`[...document.querySelectorAll('li.bubble .text')].some(e => e.textContent === 'Preventivo offerto: 270.00 EUR')`)
 	if bt.Eval[bool](t, anna, `document.body.textContent.includes('Offered the quote') || document.body.textContent.includes(' hour')`) {

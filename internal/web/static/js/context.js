@@ -3,7 +3,7 @@
 // with its items and events timeline, the other party, and (seller side)
 // the form that proposes an order from the chat.
 import { api, clientID } from './api.js';
-import { page, t, h, intlTag, perUnit } from './i18n.js';
+import { page, t, h, intlTag, perUnit, subjectText } from './i18n.js';
 import { quotePanel } from './quotepanel.js';
 import { QuoteAsk, quoteForm } from './quoteform.js';
 
@@ -43,7 +43,7 @@ export class Context {
       h('dl', {},
         h('dt', {}, t('code')), h('dd', {}, p.code || '—'),
         h('dt', {}, t('price')), h('dd', {}, `${p.price.amount} ${p.price.currency}${p.price.unit ? ' ' + perUnit(p.price.unit) : ''}`),
-        p.category?.length ? [h('dt', {}, t('category')), h('dd', {}, p.category.join(' › '))] : null));
+        p.category?.length ? [h('dt', {}, t('category')), h('dd', {}, (p.category_text || p.category).join(' › '))] : null));
   }
 
   // askQuote is "Ask for a quote" on the chat's product: hidden unless the
@@ -93,7 +93,7 @@ export class Context {
       h('ul', {}, o.items.map((i) => h('li', {}, `${i.quantity} × ${i.title} — ${i.price}`))),
       h('h3', {}, t('events')),
       h('ol', { class: 'timeline' }, [h('li', {}, `${t('placed')} · ${new Date(o.placed_at).toLocaleString(intlTag())}`)].concat((o.events || []).map((e) => h('li', {}, `${orderWord(e.type)} · ${new Date(e.at).toLocaleString(intlTag())}`)))),
-      o.conversations?.length ? h('ul', {}, o.conversations.map((x) => h('li', {}, h('a', { href: '/app/c/' + x.id }, `${t('kind_' + x.kind)} ${x.subject || ''}`)))) : null);
+      o.conversations?.length ? h('ul', {}, o.conversations.map((x) => h('li', {}, h('a', { href: '/app/c/' + x.id }, `${t('kind_' + x.kind)} ${subjectText(x) || ''}`)))) : null);
   }
 
   party() {

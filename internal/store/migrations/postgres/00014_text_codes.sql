@@ -9,3 +9,7 @@ ALTER TABLE conversations ADD COLUMN subject_code TEXT NOT NULL DEFAULT '';
 UPDATE conversations c SET subject_code = json_build_object('code', 'ticket.order', 'params', json_build_object('order', o.external_id))::text
 FROM orders o
 WHERE o.id = c.order_id AND c.kind = 'ticket' AND c.subject = 'Order ' || o.external_id;
+-- A product's category path in other languages, as the host translates
+-- it: {"it": ["Servizi professionali", ...], ...}, each path as long as
+-- category (which stays the path forms are looked up by).
+ALTER TABLE products ADD COLUMN category_translations TEXT NOT NULL DEFAULT '{}';
