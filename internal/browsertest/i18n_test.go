@@ -3,11 +3,14 @@ package browsertest_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/golang-jwt/jwt/v5"
 
 	bt "github.com/parleyhq/parley/internal/browsertest"
 )
@@ -130,4 +133,36 @@ func testOneLanguageEverywhere(t *testing.T, postgres bool) {
 	if got != "15. januar 2026. | 3 dana | 6 sati × 30.00 EUR" {
 		t.Errorf("Marko's date, period and quote line = %q, want Latin script (15. januar 2026.)", got)
 	}
+}
+
+// TestWidgetFollowsTheUser: a host page that passes no data-lang gets the
+// widget in the user's own language (here the locale the host's JWT
+// gives, Greek), and what the page asked Parley.open() for before the
+// frame came back in Greek is open.
+func TestWidgetFollowsTheUser(t *testing.T) {
+	eachDB(t, testWidgetFollowsTheUser)
+}
+
+func testWidgetFollowsTheUser(t *testing.T, postgres bool) {
+	s := bt.Start(t, postgres)
+	now := time.Now()
+	token, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"sub": "host-buyer-el", "email": "eleni@shop.example", "name": "Eleni Host",
+		"locale": "el-GR", "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()}).SignedString([]byte(bt.SSOSecret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := strings.Replace(hostPage, ` data-lang="it"`, "", 1)
+	host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, page, s.URL, token)
+	}))
+	defer host.Close()
+	b := bt.NewBrowser(t)
+	buyer := b.Context()
+	bt.Do(t, buyer, "host product page", chromedp.Navigate(strings.Replace(host.URL, "127.0.0.1", "localhost", 1)+"/products/walnut-chair"), chromedp.WaitVisible(chromedp.CSS("#chat")))
+	bt.WaitJS(t, buyer, 10*time.Second, "the widget's button", `window.Parley && typeof window.Parley.open === 'function' && document.querySelector('button[aria-label^="Chat"]')`)
+	bt.Do(t, buyer, "chat with the seller", chromedp.Click(chromedp.CSS("#chat")))
+	fctx := bt.FrameContext(t, buyer, "/widget/frame")
+	bt.WaitJS(t, fctx, 15*time.Second, "the frame in Greek with the new chat open",
+		`document.documentElement.lang === 'el' && !document.getElementById('frame-conv').hidden && document.getElementById('body')`)
 }
