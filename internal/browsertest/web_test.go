@@ -224,6 +224,7 @@ func testLanguageSwitch(t *testing.T, postgres bool) {
 		t.Errorf("lang = %q, want en", lang)
 	}
 	signIn(t, ctx, s.URL, buyerEmail)
+	speakEnglish(t, ctx, s.URL) // Anna is Italian to the host: start from English
 	for _, c := range []struct{ lang, text string }{{"it", "Messaggi"}, {"ru", "Сообщения"}, {"el", "Μηνύματα"}, {"sr", "Poruke"}, {"es", "Mensajes"}, {"en", "Messages"}} {
 		// As a person does: pick the language in the switcher.
 		bt.WaitJS(t, ctx, 5*time.Second, "the page's scripts", `document.documentElement.dataset.shell === 'ready'`)
