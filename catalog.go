@@ -27,6 +27,12 @@ type Product struct {
 	Price         Money    `json:"price"`
 	URL           string   `json:"url"`
 	Agents        []string `json:"agents"`
+
+	// CategoryTranslations are the category path in other languages,
+	// keyed by language tag, as the host gives them.
+	CategoryTranslations map[string][]string `json:"category_translations,omitempty"`
+	// CategoryText is the path in the reader's language (read side).
+	CategoryText []string `json:"category_text,omitempty"`
 }
 
 // OrderItem is one line of an order.

@@ -71,6 +71,7 @@ type Conversation struct {
 	Kind              string    `json:"kind"`
 	Status            string    `json:"status"`
 	Subject           string    `json:"subject"`
+	SubjectI18n       *Text     `json:"subject_i18n,omitempty"` // a server-made subject as meaning (docs/i18n.md)
 	Buyer             Ref       `json:"buyer"`
 	Seller            Ref       `json:"seller"`
 	Context           Context   `json:"context"`
@@ -129,6 +130,7 @@ type Message struct {
 	Author       Author          `json:"author"`
 	Kind         string          `json:"kind"`
 	Body         string          `json:"body"`
+	BodyI18n     *Text           `json:"body_i18n,omitempty"` // a server-made text as meaning (docs/i18n.md)
 	Attachments  []AttachmentRef `json:"attachments"`
 	PageURL      string          `json:"page_url,omitempty"`
 	Data         json.RawMessage `json:"data,omitempty"`

@@ -144,10 +144,14 @@ func TestDemoShopPages(t *testing.T) {
 	anna := d.shopper()
 	anna.signIn("anna@demo.parley")
 	product = anna.get("/shop/p/oak-table")
-	product.mustContain(t, `data-availability="offline"`, `src="/widget.js"`, `data-product="oak-table"`, `data-seller="bottega-rossi"`, `data-lang="it"`,
+	product.mustContain(t, `data-availability="offline"`, `src="/widget.js"`, `data-product="oak-table"`, `data-seller="bottega-rossi"`, `data-lang="en"`,
 		`data-parley="{&#34;kind&#34;:&#34;chat&#34;,&#34;product&#34;:&#34;oak-table&#34;,&#34;seller&#34;:&#34;bottega-rossi&#34;}"`,
 		`&#34;kind&#34;:&#34;quote&#34;`)
 	product.mustNotContain(t, "Open my inbox")
+	// The widget speaks the page's language (the shopper chose English
+	// though Anna is Italian): in Italian once the page is.
+	anna.get("/shop/p/oak-table?lang=it").mustContain(t, `data-lang="it"`)
+	anna.get("/shop/p/oak-table?lang=en")
 	m := widgetJWT.FindStringSubmatch(product.Body)
 	if m == nil {
 		t.Fatal("no data-jwt on the product page")

@@ -83,7 +83,10 @@ func TestDemoWebhookAndRestart(t *testing.T) {
 			}
 		}
 		cart := marko.get("/shop/cart")
-		cart.mustContain(t, "Quote q-77: 3.5 × 57.00 hour", "€199.50", "Aegean Studio")
+		cart.mustContain(t, "Quote q-77: 3.5 × 57.00 EUR / hour", "€199.50", "Aegean Studio")
+		// The note is kept as its parts and said in the page's language.
+		marko.get("/shop/cart?lang=sr").mustContain(t, "Ponuda q-77: 3.5 × 57.00 EUR / sat")
+		marko.get("/shop/cart?lang=en")
 		if n := strings.Count(cart.Body, "Quote q-77"); n != 1 {
 			t.Errorf("the quote is %d times in the cart, want once", n)
 		}

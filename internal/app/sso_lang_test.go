@@ -19,9 +19,10 @@ func TestSSOLanguage(t *testing.T) {
 		e.seed()
 		srv := httptest.NewServer(e.app.Handler())
 		defer srv.Close()
+		sub := "sso-lang"
 		sign := func(locale string) string {
 			now := time.Now()
-			s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"sub": "sso-lang", "email": "lang@example.com", "name": "Lena",
+			s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"sub": sub, "email": "lang@example.com", "name": "Lena",
 				"locale": locale, "iat": now.Unix(), "exp": now.Add(5 * time.Minute).Unix()}).SignedString([]byte(testSSOSecret))
 			if err != nil {
 				t.Fatal(err)
@@ -41,6 +42,12 @@ func TestSSOLanguage(t *testing.T) {
 		if p := page(newBrowser(t, srv.URL), "ru-RU"); !strings.Contains(p, `<html lang="ru"`) {
 			t.Errorf("after SSO with locale ru-RU the inbox is not in Russian:\n%.300s", p)
 		}
+		// A later token without a locale keeps the host's language.
+		if p := page(newBrowser(t, srv.URL), ""); !strings.Contains(p, `<html lang="ru"`) {
+			t.Errorf("after SSO without a locale the inbox lost the host's Russian:\n%.300s", p)
+		}
+		// A person the host never gave a locale: English.
+		sub = "sso-lang-none"
 		if p := page(newBrowser(t, srv.URL), ""); !strings.Contains(p, `<html lang="en"`) {
 			t.Errorf("after SSO without a locale the inbox is not in English:\n%.300s", p)
 		}

@@ -107,11 +107,11 @@ func testQuoteThroughTheUI(t *testing.T, postgres bool) {
 	bt.WaitJS(t, buyer, 10*time.Second, "the started quote conversation in the widget",
 		inFrame(`d.getElementById('quote-ask').hidden && !d.getElementById('composer').hidden && [...d.querySelectorAll('li.bubble.mine .text')].some(e => e.textContent.includes('ascensore'))`))
 
-	// Giulia signs in to Parley (in English: the sign-in page's language)
-	// and opens the request.
+	// Giulia signs in to Parley, chooses English, and opens the request.
 	bt.Do(t, seller, "Parley's sign-in", chromedp.Navigate(s.URL+"/login?next=/app/"), chromedp.WaitVisible(chromedp.CSS(`input[name="email"]`)))
 	bt.Eval[bool](t, seller, `(f => (f.submit(), true))([...document.querySelectorAll('form[action="/login"]')].find(f => f.querySelector('input[name="email"][value="giulia@demo.parley"]')))`)
 	bt.WaitJS(t, seller, 10*time.Second, "Giulia's inbox", `location.pathname === '/app/' && document.getElementById('conv-list')`)
+	speakEnglish(t, seller, s.URL) // Giulia is Italian to the host; here she chose English
 	conv := bt.Eval[string](t, seller, `fetch('/api/v1/conversations?kind=quote').then(r => r.json()).then(j => j.items.length === 1 && j.items[0].context.product === 'furniture-assembly' ? j.items[0].id : '')`)
 	if conv == "" {
 		t.Fatal("Giulia has no quote conversation about the furniture assembly")

@@ -26,6 +26,8 @@ func testSellerTools(t *testing.T, postgres bool) {
 	buyer, seller := b.Context(), b.Context()
 	signIn(t, buyer, s.URL, buyerEmail)
 	signIn(t, seller, s.URL, sellerEmail)
+	speakEnglish(t, buyer, s.URL)
+	speakEnglish(t, seller, s.URL)
 	conv := startChat(t, buyer, "walnut-chair", "Four chairs, what price?")
 	bt.Do(t, buyer, "buyer opens", chromedp.Navigate(s.URL+"/app/c/"+conv), chromedp.WaitVisible(chromedp.CSS(`li.bubble[data-seq="1"]`)))
 	// The seller's inbox (not the conversation) gets the next message: ✓

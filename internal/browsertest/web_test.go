@@ -133,6 +133,8 @@ func testChatInTheBrowser(t *testing.T, postgres bool) {
 	buyer, seller := b.Context(), b.Context()
 	signIn(t, buyer, s.URL, buyerEmail)
 	signIn(t, seller, s.URL, sellerEmail)
+	speakEnglish(t, buyer, s.URL)
+	speakEnglish(t, seller, s.URL)
 
 	conv := startChat(t, buyer, "walnut-chair", "Is the walnut chair available in black?")
 	bt.Do(t, buyer, "open the conversation", chromedp.Navigate(s.URL+"/app/c/"+conv),
@@ -225,6 +227,7 @@ func testLanguageSwitch(t *testing.T, postgres bool) {
 		t.Errorf("lang = %q, want en", lang)
 	}
 	signIn(t, ctx, s.URL, buyerEmail)
+	speakEnglish(t, ctx, s.URL) // Anna is Italian to the host: start from English
 	for _, c := range []struct{ lang, text string }{{"it", "Messaggi"}, {"ru", "Сообщения"}, {"el", "Μηνύματα"}, {"sr", "Poruke"}, {"es", "Mensajes"}, {"en", "Messages"}} {
 		// As a person does: pick the language in the switcher.
 		bt.WaitJS(t, ctx, 5*time.Second, "the page's scripts", `document.documentElement.dataset.shell === 'ready'`)

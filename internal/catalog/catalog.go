@@ -155,6 +155,10 @@ type ProductInput struct {
 	Price    parley.Money `json:"price"`
 	URL      string       `json:"url"`
 	Agents   []string     `json:"agents"`
+
+	// CategoryTranslations is the category path in other languages, keyed
+	// by language tag ("it", "sr-Latn"): readers see it in theirs.
+	CategoryTranslations map[string][]string `json:"category_translations"`
 }
 
 var amountPattern = regexp.MustCompile(`^\d{1,12}(\.\d{1,4})?$`)
@@ -181,6 +185,9 @@ func (s *Service) UpsertProduct(ctx context.Context, mid int64, externalID strin
 	if len(in.Tags) > 50 || len(in.Category) > 10 || len(in.Agents) > 50 {
 		errs = append(errs, &parley.FieldError{Field: "tags", Message: "too many tags, categories or agents"})
 	}
+	var trErrs []*parley.FieldError
+	in.CategoryTranslations, trErrs = checkCategoryTranslations(in.Category, in.CategoryTranslations)
+	errs = append(errs, trErrs...)
 	if err := collect(errs...); err != nil {
 		return false, err
 	}
@@ -193,7 +200,7 @@ func (s *Service) UpsertProduct(ctx context.Context, mid int64, externalID strin
 			return err
 		}
 		created, err = store.UpsertProduct(tx, parley.Product{MarketplaceID: mid, ExternalID: externalID, SellerOrgID: seller.ID, Kind: in.Kind,
-			Title: in.Title, Code: in.Code, Tags: in.Tags, Category: in.Category, Price: in.Price, URL: in.URL, Agents: in.Agents})
+			Title: in.Title, Code: in.Code, Tags: in.Tags, Category: in.Category, CategoryTranslations: in.CategoryTranslations, Price: in.Price, URL: in.URL, Agents: in.Agents})
 		return err
 	})
 	return created, err

@@ -37,7 +37,7 @@ func sideOf(p *identity.Principal, c store.ConversationRow) string {
 func (s *Service) renderConversation(p *identity.Principal, c store.ConversationRow, last *parley.Message) parley.Conversation {
 	side := sideOf(p, c)
 	out := parley.Conversation{
-		ID: ID(c.ID), Kind: c.Kind, Status: c.Status, Subject: c.Subject,
+		ID: ID(c.ID), Kind: c.Kind, Status: c.Status, Subject: c.Subject, SubjectI18n: subjectCode(c),
 		Buyer:        parley.Ref{ID: c.BuyerExternalID, Name: c.BuyerName},
 		Seller:       parley.Ref{ID: c.SellerExternalID, Name: c.SellerName},
 		Context:      parley.Context{Product: c.ProductExternalID, Order: c.OrderExternalID, PageURL: c.PageURL},
@@ -112,6 +112,9 @@ func renderMessage(m store.MessageRow, files []AttachmentInfo) parley.Message {
 	if m.Data != "" && json.Valid([]byte(m.Data)) {
 		out.Data = json.RawMessage(m.Data)
 	}
+	if t, ok := BodyCode(m.Side, m.Kind, m.Data); ok {
+		out.BodyI18n = &t
+	}
 	for _, f := range files {
 		out.Attachments = append(out.Attachments, parley.AttachmentRef{ID: ID(f.ID), Name: f.Name, Size: f.Size, ContentType: f.ContentType})
 	}
@@ -165,4 +168,12 @@ func (s *Service) renderRows(q store.Querier, p *identity.Principal, rows []stor
 		out[i] = s.renderConversation(p, r, byConv[r.ID])
 	}
 	return out, nil
+}
+
+// subjectCode is a server-made subject's meaning, or nil.
+func subjectCode(c store.ConversationRow) *parley.Text {
+	if t, ok := parley.ParseText(c.SubjectCode); ok {
+		return &t
+	}
+	return nil
 }

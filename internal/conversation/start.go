@@ -4,11 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/identity"
+	"github.com/parleyhq/parley/internal/locale"
 	"github.com/parleyhq/parley/internal/safehttp"
 	"github.com/parleyhq/parley/internal/store"
 )
@@ -183,7 +183,15 @@ func (s *Service) resolveParties(ctx context.Context, p *identity.Principal, in 
 		}
 		search = append(search, o.ExternalID)
 		if in.Subject == "" {
-			in.Subject = fmt.Sprintf("Order %s", o.ExternalID)
+			// Stored as meaning, said in each reader's language; the
+			// English words stay in subject, and every language's are
+			// searchable.
+			code := parley.Text{Code: "ticket.order", Params: map[string]string{"order": o.ExternalID}}
+			nc.SubjectCode = code.Marshal()
+			in.Subject = locale.Render("en", code)
+			for _, l := range locale.Languages[1:] {
+				search = append(search, locale.Render(l, code))
+			}
 		}
 	case in.Product != "":
 		pr, err := store.ProductByExternalID(q, mid, in.Product)

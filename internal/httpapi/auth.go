@@ -8,6 +8,7 @@ import (
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/identity"
+	"github.com/parleyhq/parley/internal/locale"
 	"github.com/parleyhq/parley/internal/ratelimit"
 	"github.com/parleyhq/parley/internal/store"
 )
@@ -18,6 +19,7 @@ type UserView struct {
 	Name        string           `json:"name"`
 	Email       string           `json:"email,omitempty"`
 	Locale      string           `json:"locale"`
+	Language    string           `json:"language"` // the language Parley speaks to the user: locale, else the host's; "" for neither
 	Operator    bool             `json:"operator"`
 	Memberships []MembershipView `json:"memberships"`
 }
@@ -137,6 +139,10 @@ func (s *Server) viewOf(ctx context.Context, p *identity.Principal) (UserView, e
 			return v, err
 		}
 		v.Locale = l
+	}
+	v.Language, _ = locale.Match(v.Locale)
+	if v.Language == "" {
+		v.Language = locale.HostLanguage(p.User.Locale)
 	}
 	return v, nil
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/catalog"
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/identity"
 	"github.com/parleyhq/parley/internal/store"
@@ -20,6 +21,8 @@ func getProduct(s *Server, w http.ResponseWriter, r *http.Request, p *identity.P
 		return err
 	}
 	prod.Tags, prod.Category, prod.Agents = nonNil(prod.Tags), nonNil(prod.Category), nonNil(prod.Agents)
+	// The path in the caller's language; the translations stay the host's.
+	prod.CategoryText, prod.CategoryTranslations = catalog.CategoryIn(prod, s.callerLanguage(r, p)), nil
 	encode(w, http.StatusOK, prod)
 	return nil
 }
@@ -66,6 +69,7 @@ func getOrder(s *Server, w http.ResponseWriter, r *http.Request, p *identity.Pri
 	if o.Items == nil {
 		o.Items = []parley.OrderItem{}
 	}
+	sayConversations(s.callerLanguage(r, p), page.Items)
 	encode(w, http.StatusOK, OrderView{Order: o, Events: events, Conversations: page.Items})
 	return nil
 }

@@ -16,6 +16,7 @@ func startConversation(s *Server, w http.ResponseWriter, r *http.Request, p *ide
 	if err != nil {
 		return err
 	}
+	sayStarted(s.callerLanguage(r, p), &out)
 	encode(w, created(ok), out)
 	return nil
 }
@@ -34,6 +35,7 @@ func listConversations(s *Server, w http.ResponseWriter, r *http.Request, p *ide
 	if err != nil {
 		return err
 	}
+	sayConversations(s.callerLanguage(r, p), page.Items)
 	encode(w, http.StatusOK, page)
 	return nil
 }
@@ -58,6 +60,7 @@ func getConversation(s *Server, w http.ResponseWriter, r *http.Request, p *ident
 	if err != nil {
 		return err
 	}
+	sayConversation(s.callerLanguage(r, p), &c)
 	encode(w, http.StatusOK, c)
 	return nil
 }
@@ -75,6 +78,7 @@ func patchConversation(s *Server, w http.ResponseWriter, r *http.Request, p *ide
 	if err != nil {
 		return err
 	}
+	sayConversation(s.callerLanguage(r, p), &c)
 	encode(w, http.StatusOK, c)
 	return nil
 }
@@ -100,6 +104,7 @@ func listMessages(s *Server, w http.ResponseWriter, r *http.Request, p *identity
 	if err != nil {
 		return err
 	}
+	sayMessages(s.callerLanguage(r, p), page.Items)
 	encode(w, http.StatusOK, page)
 	return nil
 }
@@ -172,6 +177,11 @@ func syncChanges(s *Server, w http.ResponseWriter, r *http.Request, p *identity.
 	res, err := s.Conversations.Sync(r.Context(), p, r.URL.Query().Get("cursor"), int(limit))
 	if err != nil {
 		return err
+	}
+	lang := s.callerLanguage(r, p)
+	for i := range res.Changes {
+		sayConversation(lang, &res.Changes[i].Conversation)
+		sayMessages(lang, res.Changes[i].Messages)
 	}
 	encode(w, http.StatusOK, res)
 	return nil

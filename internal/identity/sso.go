@@ -59,6 +59,12 @@ func (s *Service) SSO(ctx context.Context, m parley.Marketplace, token string) (
 			if in.Name == "" {
 				in.Name = existing.Name
 			}
+			// A token without a locale keeps the one the host gave
+			// before (its user upsert, an earlier token): it is how
+			// Parley speaks to them.
+			if in.Locale == "" {
+				in.Locale = existing.Locale
+			}
 		case !errors.Is(err, store.ErrNotFound):
 			return err
 		}

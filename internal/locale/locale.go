@@ -51,3 +51,29 @@ func MustBundle(fsys fs.FS, dir, owner string) *i18n.Bundle {
 	}
 	return b
 }
+
+// Match returns the language of Parley's that tag (a BCP 47 tag like
+// "sr-Latn-RS" or "it_IT") names, and whether there is one.
+func Match(tag string) (string, bool) {
+	l := strings.ToLower(strings.TrimSpace(tag))
+	if i := strings.IndexAny(l, "-_"); i > 0 {
+		l = l[:i]
+	}
+	for _, m := range Languages {
+		if l == m {
+			return m, true
+		}
+	}
+	return "", false
+}
+
+// HostLanguage is the language of the locale a host gave a user, when it
+// says more than the default: users the host gave no locale are stored
+// with "en", so English here defers to what the browser asks for.
+func HostLanguage(hostLocale string) string {
+	l, ok := Match(hostLocale)
+	if !ok || l == "en" {
+		return ""
+	}
+	return l
+}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/mail"
 	"github.com/parleyhq/parley/internal/outbox"
 	"github.com/parleyhq/parley/internal/store"
@@ -176,9 +177,9 @@ func (n *Notifier) sendNewConversation(ctx context.Context, payload []byte) erro
 	if err != nil {
 		return err
 	}
-	body := ""
+	var firstMsg store.MessageRow
 	if len(first) > 0 {
-		body = first[0].Body
+		firstMsg = first[0]
 	}
 	recipients, err := withEmailOn(q, owners)
 	if err != nil {
@@ -189,8 +190,8 @@ func (n *Notifier) sendNewConversation(ctx context.Context, payload []byte) erro
 			continue
 		}
 		tr := textsFor(o.lang)
-		data := map[string]any{"Name": o.Name, "Buyer": c.BuyerName, "Seller": c.SellerName, "Subject": c.Subject, "Link": n.link(c.ID)}
-		text := tr.T("mail.hello", data) + "\n\n" + tr.T("mail.new_conversation.intro", data) + "\n\n" + quote(body) + "\n\n" +
+		data := map[string]any{"Name": o.Name, "Buyer": c.BuyerName, "Seller": c.SellerName, "Subject": conversation.SubjectIn(o.lang, c), "Link": n.link(c.ID)}
+		text := tr.T("mail.hello", data) + "\n\n" + tr.T("mail.new_conversation.intro", data) + "\n\n" + quote(conversation.BodyIn(o.lang, firstMsg)) + "\n\n" +
 			tr.T("mail.answer_here", data) + "\n\n-- \n" + tr.T("mail.settings", map[string]any{"Link": n.settingsLink()}) + "\n"
 		if err := n.mailer.Send(ctx, mail.Message{MarketplaceID: c.MarketplaceID, To: []string{o.Email}, From: n.from,
 			Subject: tr.T("mail.new_conversation.subject", data), Text: text}); err != nil {
@@ -249,11 +250,11 @@ func (n *Notifier) sendUnreadDigest(ctx context.Context, payload []byte) error {
 			continue
 		}
 		tr := textsFor(u.lang)
-		data := map[string]any{"Name": u.Name, "Count": len(unread), "Subject": c.Subject, "Link": n.link(c.ID)}
+		data := map[string]any{"Name": u.Name, "Count": len(unread), "Subject": conversation.SubjectIn(u.lang, c), "Link": n.link(c.ID)}
 		var b strings.Builder
 		b.WriteString(tr.T("mail.hello", data) + "\n\n" + tr.T("mail.unread.intro", data) + "\n\n")
 		for _, m := range unread[max(0, len(unread)-5):] {
-			fmt.Fprintf(&b, "%s: %s\n\n", m.AuthorName, quote(m.Body))
+			fmt.Fprintf(&b, "%s: %s\n\n", m.AuthorName, quote(conversation.BodyIn(u.lang, m)))
 		}
 		b.WriteString(tr.T("mail.read_answer", data) + "\n\n-- \n" + tr.T("mail.settings", map[string]any{"Link": n.settingsLink()}) + "\n")
 		if err := n.mailer.Send(ctx, mail.Message{MarketplaceID: c.MarketplaceID, To: []string{u.Email}, From: n.from,

@@ -13,6 +13,8 @@ import (
 	webpush "github.com/SherClockHolmes/webpush-go"
 
 	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/locale"
 	"github.com/parleyhq/parley/internal/outbox"
 	"github.com/parleyhq/parley/internal/safehttp"
 	"github.com/parleyhq/parley/internal/store"
@@ -68,15 +70,27 @@ func (s *Service) runMessage(ctx context.Context, raw []byte) error {
 	if err != nil || len(subs) == 0 {
 		return err
 	}
-	data, err := json.Marshal(payloadOf(c, m))
+	// Each recipient reads the push in their language (a quote's offer is
+	// a server-made text).
+	langs, err := pushLanguages(q, users)
 	if err != nil {
-		return outbox.Permanent(err)
+		return err
+	}
+	payloads := map[string][]byte{}
+	for _, l := range langs {
+		if payloads[l] != nil {
+			continue
+		}
+		if payloads[l], err = json.Marshal(payloadOf(l, c, m)); err != nil {
+			return outbox.Permanent(err)
+		}
 	}
 	topic := "conversation-" + strconv.FormatInt(c.ID, 10)
 	var gone []int64
 	var failed []sendJob
 	failures := map[int64]string{}
 	for _, sub := range subs {
+		data := payloads[langs[sub.UserID]]
 		err := s.send(ctx, sub, data, topic)
 		switch {
 		case err == nil:
@@ -187,9 +201,27 @@ func (s *Service) recipients(ctx context.Context, q store.Querier, c store.Conve
 	return out, nil
 }
 
-func payloadOf(c store.ConversationRow, m store.MessageRow) Payload {
+// pushLanguages is each user's language: their setting, else the locale
+// their host gave them.
+func pushLanguages(q store.Querier, users []int64) (map[int64]string, error) {
+	settings, err := store.UserSettingsFor(q, users)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(users))
+	for _, id := range users {
+		u, err := store.UserByID(q, id)
+		if err != nil {
+			return nil, err
+		}
+		out[id] = locale.Pick(settings[id].Locale, u.Locale)
+	}
+	return out, nil
+}
+
+func payloadOf(lang string, c store.ConversationRow, m store.MessageRow) Payload {
 	id := strconv.FormatInt(c.ID, 10)
-	body := strings.TrimSpace(m.Body)
+	body := strings.TrimSpace(conversation.BodyIn(lang, m))
 	if r := []rune(body); len(r) > maxBody {
 		body = strings.TrimSpace(string(r[:maxBody-1])) + "…"
 	}

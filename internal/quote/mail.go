@@ -10,6 +10,7 @@ import (
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 
+	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/locale"
 	"github.com/parleyhq/parley/internal/mail"
 	"github.com/parleyhq/parley/internal/outbox"
@@ -83,16 +84,16 @@ func (s *Service) sendOfferMail(ctx context.Context, payload []byte) error {
 		}
 	}
 	link := s.Link(Claims{Quote: r.ID, Version: r.Version, Buyer: buyer.ID, Expires: cur.ValidUntil})
-	data := map[string]any{"Name": buyer.Name, "Seller": conv.SellerName, "Subject": conv.Subject, "Total": qt.Total.Amount + " " + qt.Total.Currency,
+	data := map[string]any{"Name": buyer.Name, "Seller": conv.SellerName, "Subject": conversation.SubjectIn(lang, conv), "Total": qt.Total.Amount + " " + qt.Total.Currency,
 		"Until": cur.ValidUntil.UTC().Format("2006-01-02 15:04 UTC"), "Link": link, "Version": r.Version,
 		"Conversation": fmt.Sprintf("%s/app/c/%d", s.opts.BaseURL, r.ConversationID)}
 	var b strings.Builder
 	b.WriteString(tr(lang, "quote.mail.hello", data) + "\n\n" + tr(lang, "quote.mail.intro", data) + "\n\n")
 	for _, l := range qt.Lines {
-		fmt.Fprintf(&b, "  %s: %s %s × %s = %s %s\n", l.Title, l.Quantity, l.Unit, l.UnitPrice, l.Amount, qt.Total.Currency)
+		fmt.Fprintf(&b, "  %s: %s = %s %s\n", l.Title, locale.QuoteLine(lang, l.Quantity.String(), l.Unit, l.UnitPrice, qt.Total.Currency), l.Amount, qt.Total.Currency)
 	}
 	for _, a := range qt.Adjustments {
-		fmt.Fprintf(&b, "  %s: %s %s\n", a.Label, a.Amount, qt.Total.Currency)
+		fmt.Fprintf(&b, "  %s: %s %s\n", a.LabelIn(lang), a.Amount, qt.Total.Currency)
 	}
 	b.WriteString("  " + tr(lang, "quote.mail.total", data) + "\n\n")
 	if qt.Note != "" {

@@ -26,6 +26,9 @@ type Parameter struct {
 	Label string `json:"label"`
 	Kind  string `json:"kind"`
 	Value string `json:"value"`
+	// Translations are the label in other languages, keyed by language
+	// tag (as a form's are).
+	Translations map[string]ParameterTranslation `json:"translations,omitempty"`
 }
 
 // Pricing is what a seller prices a product's quote with.
@@ -58,6 +61,9 @@ type Adjustment struct {
 	Kind   string `json:"kind"`
 	Value  string `json:"value"`
 	Amount string `json:"amount"`
+	// Translations are the parameter's label in other languages as they
+	// were at the offer: the label is said in each reader's language.
+	Translations map[string]ParameterTranslation `json:"translations,omitempty"`
 }
 
 // SettingsInput is a host's PUT of its quote settings.
@@ -108,6 +114,7 @@ func validateSettings(in SettingsInput) []parley.FieldError {
 			bad(f+"name", "must be a unique name of lower-case letters, digits or _")
 		}
 		seen[p.Name] = true
+		validateParameterTranslations(i, &in.Parameters[i], bad)
 		if strings.TrimSpace(p.Label) == "" || utf8.RuneCountInString(p.Label) > 100 {
 			bad(f+"label", "is required, at most 100 characters")
 		}
@@ -162,7 +169,7 @@ func price(title, unit, currency string, unitMinor, qtyHundredths int64, params 
 			}
 			adj = v
 		}
-		out.adjustments = append(out.adjustments, Adjustment{Name: p.Name, Label: p.Label, Kind: p.Kind, Value: p.Value, Amount: formatDecimal(adj, sc)})
+		out.adjustments = append(out.adjustments, Adjustment{Name: p.Name, Label: p.Label, Kind: p.Kind, Value: p.Value, Amount: formatDecimal(adj, sc), Translations: p.Translations})
 		out.total += adj
 	}
 	if out.total < 0 {

@@ -172,16 +172,25 @@ func localizedSteps(q store.Querier, pr parley.Product, reader parley.User, brow
 	if err != nil {
 		return nil, "", err
 	}
-	us, err := store.UserSettingsOf(q, reader.ID)
+	wanted, err := readerLanguages(q, reader, browser)
 	if err != nil {
 		return nil, "", err
 	}
-	wanted := browser
-	if us.Locale != "" {
-		wanted = append([]string{us.Locale}, browser...)
-	}
 	lang := pickLocale(formLocales(steps, own), wanted)
 	return localize(steps, lang), lang, nil
+}
+
+// readerLanguages are the languages a reader prefers, best first: their
+// setting in Parley, then browser (the languages their request names).
+func readerLanguages(q store.Querier, reader parley.User, browser []string) ([]string, error) {
+	us, err := store.UserSettingsOf(q, reader.ID)
+	if err != nil {
+		return nil, err
+	}
+	if us.Locale != "" {
+		return append([]string{us.Locale}, browser...), nil
+	}
+	return browser, nil
 }
 
 func parameters(q store.Querier, marketplaceID int64) ([]Parameter, store.QuoteSettings, error) {
@@ -218,8 +227,12 @@ func (s *Service) ProductForm(ctx context.Context, p *identity.Principal, produc
 		if err != nil {
 			return Form{}, err
 		}
+		wanted, err := readerLanguages(q, p.User, browser)
+		if err != nil {
+			return Form{}, err
+		}
 		f.Pricing = &Pricing{Input: inputName(pr.Price.Unit), Unit: pr.Price.Unit, UnitPrice: Money{Amount: pr.Price.Amount, Currency: pr.Price.Currency},
-			Parameters: params}
+			Parameters: localizeParameters(params, wanted)}
 	}
 	return f, nil
 }
@@ -279,6 +292,10 @@ func (s *Service) ConversationRequest(ctx context.Context, p *identity.Principal
 	}
 	q := s.db.Reader(ctx)
 	out := Request{Conversation: conversation.ID(convID), Locale: DefaultFormLocale, Steps: []Step{}, Answers: map[string]any{}, Quotes: []Quote{}}
+	wanted, err := readerLanguages(s.db.Reader(ctx), p.User, browser)
+	if err != nil {
+		return Request{}, err
+	}
 	productID := c.ProductID
 	if r, err := store.QuoteRequestFor(q, convID); err == nil {
 		productID = r.ProductID
@@ -301,7 +318,7 @@ func (s *Service) ConversationRequest(ctx context.Context, p *identity.Principal
 				return Request{}, err
 			}
 			out.Pricing = &Pricing{Input: inputName(pr.Price.Unit), Unit: pr.Price.Unit,
-				UnitPrice: Money{Amount: pr.Price.Amount, Currency: pr.Price.Currency}, Parameters: params}
+				UnitPrice: Money{Amount: pr.Price.Amount, Currency: pr.Price.Currency}, Parameters: localizeParameters(params, wanted)}
 		}
 	}
 	rows, err := store.QuotesOf(q, convID)
@@ -313,7 +330,7 @@ func (s *Service) ConversationRequest(ctx context.Context, p *identity.Principal
 		if err != nil {
 			return Request{}, err
 		}
-		out.Quotes = append(out.Quotes, qt)
+		out.Quotes = append(out.Quotes, localizeQuote(qt, wanted))
 	}
 	return out, nil
 }

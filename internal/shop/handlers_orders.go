@@ -35,6 +35,8 @@ type cartRow struct {
 	Total    string
 	Quote    string
 	Note     string
+	// QuoteLine is said in the page's language (quoteNote).
+	QuoteLine *CartQuoteLine
 }
 
 type cartGroup struct {
@@ -68,7 +70,7 @@ func (s *Shop) cartGroups(userID string) []cartGroup {
 		line := mustCents(price) * int64(l.Quantity)
 		sums[p.Seller] += line
 		g.Rows = append(g.Rows, cartRow{Index: i, Product: p, Quantity: l.Quantity, Price: price, Currency: p.Price.Currency,
-			Unit: p.Price.Unit, Total: centsString(line), Quote: l.Quote, Note: l.Note})
+			Unit: p.Price.Unit, Total: centsString(line), Quote: l.Quote, Note: l.Note, QuoteLine: l.QuoteLine})
 	}
 	out := make([]cartGroup, 0, len(order))
 	for _, id := range order {

@@ -65,3 +65,19 @@ func categoryName(lang string, c *Category) string {
 	}
 	return c.Name
 }
+
+// CategoryTranslations is the category path in the shop's other languages,
+// keyed by language tag, for Parley to show each reader theirs.
+func (c *Catalog) CategoryTranslations(id string) map[string][]string {
+	out := map[string][]string{}
+	for _, l := range Languages[1:] {
+		tag := l.Tag
+		if tag == "sr" {
+			tag = "sr-Latn" // the shop's Serbian is the Latin script
+		}
+		for _, cat := range c.Path(id) {
+			out[tag] = append(out[tag], categoryName(l.Tag, cat))
+		}
+	}
+	return out
+}

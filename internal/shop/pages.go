@@ -32,6 +32,7 @@ var funcs = template.FuncMap{
 	"cat":         func(c *Category) string { return c.Name },
 	"unit":        func(u string) string { return u },
 	"closedAfter": func(seconds int64) string { return closedAfter("en", seconds) },
+	"quoteNote":   func(q string, l *CartQuoteLine) string { return quoteNote("en", q, l) },
 }
 
 func parsePages() (*pages, error) {
@@ -104,7 +105,8 @@ func (s *Shop) newView(w http.ResponseWriter, r *http.Request, title string) *vi
 	}
 	v.Companies = s.catalog.MemberOf(v.User.ID)
 	v.Operator = v.User.Operator
-	v.WidgetLang = v.User.Locale
+	// The widget speaks the page's language (its data-lang).
+	v.WidgetLang = v.Lang
 	// The widget posts its JWT once, when it loads. The inbox form posts
 	// when the person clicks, which may be a while after the page was
 	// shown: shop.js then fetches a fresh JWT (inboxJWT), and this one
@@ -132,6 +134,7 @@ func (s *Shop) render(w http.ResponseWriter, status int, name string, v *view) {
 		"cat":         func(c *Category) string { return categoryName(v.Lang, c) },
 		"unit":        func(u string) string { return unitName(v.Lang, u) },
 		"closedAfter": func(seconds int64) string { return closedAfter(v.Lang, seconds) },
+		"quoteNote":   func(q string, l *CartQuoteLine) string { return quoteNote(v.Lang, q, l) },
 		"price":       func(m Money) string { m.Unit = unitName(v.Lang, m.Unit); return formatPrice(m) }})
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {

@@ -76,7 +76,7 @@ func (s *Shop) seed(ctx context.Context) error {
 	for _, p := range s.catalog.Products {
 		if err := c.host(ctx, http.MethodPut, "products/"+url.PathEscape(p.ID), map[string]any{
 			"seller": p.Seller, "kind": p.Kind, "title": p.Title, "code": p.Code, "tags": p.Tags,
-			"category": s.catalog.CategoryNames(p.Category), "price": p.Price, "url": s.cfg.PublicURL + "/shop/p/" + p.ID,
+			"category": s.catalog.CategoryNames(p.Category), "category_translations": s.catalog.CategoryTranslations(p.Category), "price": p.Price, "url": s.cfg.PublicURL + "/shop/p/" + p.ID,
 			"agents": nonNil(p.Agents),
 		}, nil); err != nil {
 			return err

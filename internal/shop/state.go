@@ -63,7 +63,10 @@ type CartLine struct {
 	Quantity int    `json:"quantity"`
 	Price    string `json:"price,omitempty"`
 	Quote    string `json:"quote,omitempty"`
-	Note     string `json:"note,omitempty"`
+	Note     string `json:"note,omitempty"` // carts saved before QuoteLine: shown as stored
+	// QuoteLine is an accepted quote's line, said in the reader's
+	// language when the cart is shown.
+	QuoteLine *CartQuoteLine `json:"quote_line,omitempty"`
 }
 
 // webhookReg is the shop's webhook endpoint registered with Parley.

@@ -201,12 +201,11 @@ func (s *Shop) onQuoteAccepted(data json.RawMessage) (map[string]any, error) {
 	if _, ok := cents(q.Total.Amount); !ok {
 		return nil, fmt.Errorf("quote.accepted: total.amount %q is not a decimal amount", q.Total.Amount)
 	}
-	note := "Quote " + q.Quote
+	line := CartLine{Product: p.ID, Quantity: 1, Price: centsString(mustCents(q.Total.Amount)), Quote: q.Quote}
 	if len(q.Lines) > 0 {
 		l := q.Lines[0]
-		note = fmt.Sprintf("Quote %s: %s × %s %s", q.Quote, l.Quantity, l.UnitPrice, l.Unit)
+		line.QuoteLine = &CartQuoteLine{Quantity: l.Quantity.String(), Unit: l.Unit, UnitPrice: l.UnitPrice, Currency: q.Total.Currency}
 	}
-	line := CartLine{Product: p.ID, Quantity: 1, Price: centsString(mustCents(q.Total.Amount)), Quote: q.Quote, Note: note}
 	err := s.state.update(func(st *state) error {
 		for _, l := range st.Carts[q.Buyer] {
 			if l.Quote == q.Quote && q.Quote != "" {

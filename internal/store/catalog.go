@@ -7,19 +7,20 @@ import (
 )
 
 const productCols = `p.id, p.marketplace_id, p.external_id, p.seller_org_id, o.external_id, p.kind, p.title, p.code, p.tags, p.category,
-	p.price_amount, p.price_currency, p.price_unit, p.url, p.agents`
+	p.price_amount, p.price_currency, p.price_unit, p.url, p.agents, p.category_translations`
 
 func scanProduct(row interface{ Scan(...any) error }) (parley.Product, error) {
 	var p parley.Product
-	var tags, cat, agents string
+	var tags, cat, agents, catTr string
 	err := row.Scan(&p.ID, &p.MarketplaceID, &p.ExternalID, &p.SellerOrgID, &p.Seller, &p.Kind, &p.Title, &p.Code, &tags, &cat,
-		&p.Price.Amount, &p.Price.Currency, &p.Price.Unit, &p.URL, &agents)
+		&p.Price.Amount, &p.Price.Currency, &p.Price.Unit, &p.URL, &agents, &catTr)
 	if err != nil {
 		return p, mapError(err)
 	}
 	json.Unmarshal([]byte(tags), &p.Tags)
 	json.Unmarshal([]byte(cat), &p.Category)
 	json.Unmarshal([]byte(agents), &p.Agents)
+	json.Unmarshal([]byte(catTr), &p.CategoryTranslations)
 	return p, nil
 }
 
@@ -40,10 +41,14 @@ func UpsertProduct(tx *Tx, p parley.Product) (bool, error) {
 	tags, _ := json.Marshal(nonNil(p.Tags))
 	cat, _ := json.Marshal(nonNil(p.Category))
 	agents, _ := json.Marshal(nonNil(p.Agents))
+	catTr := []byte("{}")
+	if len(p.CategoryTranslations) > 0 {
+		catTr, _ = json.Marshal(p.CategoryTranslations)
+	}
 	res, err := tx.Exec(`UPDATE products SET seller_org_id = ?, kind = ?, title = ?, code = ?, tags = ?, category = ?, price_amount = ?,
-		price_currency = ?, price_unit = ?, url = ?, agents = ?, updated_at = ? WHERE marketplace_id = ? AND external_id = ?`,
+		price_currency = ?, price_unit = ?, url = ?, agents = ?, updated_at = ?, category_translations = ? WHERE marketplace_id = ? AND external_id = ?`,
 		p.SellerOrgID, p.Kind, p.Title, p.Code, string(tags), string(cat), p.Price.Amount, p.Price.Currency, p.Price.Unit, p.URL,
-		string(agents), now, p.MarketplaceID, p.ExternalID)
+		string(agents), now, string(catTr), p.MarketplaceID, p.ExternalID)
 	if err != nil {
 		return false, err
 	}
@@ -51,9 +56,9 @@ func UpsertProduct(tx *Tx, p parley.Product) (bool, error) {
 		return false, nil
 	}
 	_, err = tx.Exec(`INSERT INTO products (marketplace_id, external_id, seller_org_id, kind, title, code, tags, category, price_amount,
-		price_currency, price_unit, url, agents, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		price_currency, price_unit, url, agents, created_at, updated_at, category_translations) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.MarketplaceID, p.ExternalID, p.SellerOrgID, p.Kind, p.Title, p.Code, string(tags), string(cat), p.Price.Amount,
-		p.Price.Currency, p.Price.Unit, p.URL, string(agents), now, now)
+		p.Price.Currency, p.Price.Unit, p.URL, string(agents), now, now, string(catTr))
 	return err == nil, err
 }
 

@@ -12,6 +12,7 @@ type ConversationRow struct {
 	Kind               string
 	Status             string
 	Subject            string
+	SubjectCode        string // a server-made subject as meaning (parley.Text JSON); '' for a written one
 	BuyerUserID        int64
 	BuyerExternalID    string
 	BuyerName          string
@@ -71,7 +72,7 @@ const convSelect = `SELECT c.id, c.marketplace_id, c.kind, c.status, c.subject,
 	c.buyer_delivered_seq, c.buyer_read_seq, c.seller_delivered_seq, c.seller_read_seq, c.change_seq, c.created_at,
 	COALESCE(em.slug, ''), COALESCE(em.name, ''), so.chat_enabled,
 	EXISTS (SELECT 1 FROM blocks b1 WHERE b1.blocker_user_id = c.buyer_user_id AND b1.blocked_org_id = c.seller_org_id),
-	EXISTS (SELECT 1 FROM blocks b2 WHERE b2.blocker_org_id = c.seller_org_id AND b2.blocked_user_id = c.buyer_user_id)`
+	EXISTS (SELECT 1 FROM blocks b2 WHERE b2.blocker_org_id = c.seller_org_id AND b2.blocked_user_id = c.buyer_user_id), c.subject_code`
 
 const convFrom = ` FROM conversations c
 	JOIN users bu ON bu.id = c.buyer_user_id
@@ -91,7 +92,7 @@ func (r *ConversationRow) dest() []any {
 		&r.AssigneeUserID, &r.AssigneeExternalID, &r.AssigneeName, &r.ClosedReason,
 		&r.LastSeq, timeDest{&r.LastActivityAt},
 		&r.BuyerDeliveredSeq, &r.BuyerReadSeq, &r.SellerDeliveredSeq, &r.SellerReadSeq, &r.ChangeSeq, timeDest{&r.CreatedAt},
-		&r.ExternalMarketplaceSlug, &r.ExternalMarketplaceName, &r.SellerChatEnabled, &r.BlockedByBuyer, &r.BlockedBySeller}
+		&r.ExternalMarketplaceSlug, &r.ExternalMarketplaceName, &r.SellerChatEnabled, &r.BlockedByBuyer, &r.BlockedBySeller, &r.SubjectCode}
 }
 
 // timeDest scans unix microseconds into a time.
@@ -220,6 +221,7 @@ type NewConversation struct {
 	MarketplaceID int64
 	Kind          string
 	Subject       string
+	SubjectCode   string // parley.Text JSON of a server-made subject
 	BuyerUserID   int64
 	SellerOrgID   int64
 	ProductID     int64
@@ -243,10 +245,10 @@ func InsertConversation(tx *Tx, c NewConversation) (int64, error) {
 	now := Micros(tx.Now())
 	var id int64
 	err := tx.QueryRow(`INSERT INTO conversations (marketplace_id, kind, status, subject, buyer_user_id, seller_org_id, product_id, order_id,
-		page_url, last_activity_at, change_seq, search_text, created_at, updated_at, external_marketplace_id)
-		VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?) RETURNING id`,
+		page_url, last_activity_at, change_seq, search_text, created_at, updated_at, external_marketplace_id, subject_code)
+		VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?) RETURNING id`,
 		c.MarketplaceID, c.Kind, c.Subject, c.BuyerUserID, c.SellerOrgID, nullID(c.ProductID), nullID(c.OrderID),
-		c.PageURL, now, c.SearchText, now, now, nullID(c.ExternalMarketplaceID)).Scan(&id)
+		c.PageURL, now, c.SearchText, now, now, nullID(c.ExternalMarketplaceID), c.SubjectCode).Scan(&id)
 	if err == nil {
 		tx.touch(id)
 	}

@@ -17,7 +17,7 @@ func TestBuyerEmailLeavesSearchText(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := context.Background()
 			cfg := storetest.Config(t, d)
-			cfg.MigrateTo = 15
+			cfg.MigrateTo = 15 // before 00016
 			old, err := store.Open(ctx, cfg)
 			if err != nil {
 				t.Fatal(err)

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+
+	"github.com/parleyhq/parley/internal/locale"
 )
 
 // serviceWorker serves /sw.js from the site's root so that its scope is
@@ -56,9 +58,11 @@ func (a *App) widgetScript(w http.ResponseWriter, r *http.Request) {
 // keeps the Bearer token in memory, so that no third-party cookie is needed.
 func (a *App) widgetFrame(w http.ResponseWriter, r *http.Request) {
 	pg := a.newPage(r, nil, "widget", "frame.js")
-	if lang := r.URL.Query().Get("lang"); supported(lang) {
+	// The host page's language (the widget's data-lang, any BCP 47 tag
+	// such as "sr-Latn" or "it-IT") wins over the visitor's browser.
+	if lang, ok := locale.Match(r.URL.Query().Get("lang")); ok {
 		pg.localizer = a.cat.localizer(lang)
-		pg.Data["lang"], pg.Data["strings"] = lang, pg.localizer.scriptStrings()
+		pg.Data["lang"], pg.Data["intl"], pg.Data["strings"] = lang, pg.localizer.IntlTag(), pg.localizer.scriptStrings()
 	}
 	pg.Title = pg.T("widget.title")
 	pg.BodyClass = "widget"

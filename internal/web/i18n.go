@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/parleyhq/parley/internal/httpapi"
+	"github.com/parleyhq/parley/internal/locale"
 )
 
 //go:embed locales/*.json locales/quotes/*.json locales/party/*.json
@@ -59,6 +60,15 @@ func loadCatalog() (*catalog, error) {
 				return nil, fmt.Errorf("%s: %w", path, err)
 			}
 		}
+		// The server-made texts (units, subjects, system messages) the
+		// scripts render from codes: "js.t.<code>".
+		texts, err := locale.ScriptStrings(l.Tag)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range texts {
+			m[k] = v
+		}
 		c.raw[l.Tag] = m
 		tags = append(tags, language.MustParse(l.Tag))
 	}
@@ -76,14 +86,20 @@ func supported(tag string) bool {
 	return false
 }
 
-// negotiate picks the page's language: the user's setting, the cookie, then
-// Accept-Language, then English.
-func (c *catalog) negotiate(r *http.Request, setting string) string {
+// negotiate picks the page's language: the user's setting, the cookie (a
+// choice made with the switcher), the language their host gave them (as
+// their mails have it), then Accept-Language, then English.
+func (c *catalog) negotiate(r *http.Request, setting string, host ...string) string {
 	if supported(setting) {
 		return setting
 	}
 	if ck, err := r.Cookie(LangCookie); err == nil && supported(ck.Value) {
 		return ck.Value
+	}
+	for _, h := range host {
+		if l := locale.HostLanguage(h); l != "" {
+			return l
+		}
 	}
 	if al := r.Header.Get("Accept-Language"); al != "" {
 		tags, _, err := language.ParseAcceptLanguage(al)

@@ -27,6 +27,11 @@ func TestCataloguesComplete(t *testing.T) {
 			var plural map[string]string
 			if json.Unmarshal(v, &plural) == nil {
 				for _, f := range forms[l.Tag] {
+					// A unit's forms are the word alone ("ore"): the
+					// quantity stands beside it.
+					if strings.HasPrefix(id, "js.t.unit.") && plural[f] != "" {
+						continue
+					}
 					if !strings.Contains(plural[f], "{{.Count}}") {
 						t.Errorf("%s: %q form %q = %q, want it with {{.Count}}", l.Tag, id, f, plural[f])
 					}

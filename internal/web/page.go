@@ -40,14 +40,14 @@ func (p *page) Owner() bool {
 func (p *page) Mailbox() bool { return p.Demo && p.User != nil }
 
 func (a *App) newPage(r *http.Request, p *identity.Principal, nav, script string) *page {
-	setting := ""
+	setting, host := "", ""
 	if p != nil {
-		setting = a.cfg.Locale(r.Context(), p)
+		setting, host = a.cfg.Locale(r.Context(), p), p.User.Locale
 	}
-	lang := a.cat.negotiate(r, setting)
+	lang := a.cat.negotiate(r, setting, host)
 	l := a.cat.localizer(lang)
 	pg := &page{localizer: l, Nav: nav, User: p, Path: r.URL.RequestURI(), Languages: Languages, Demo: a.cfg.Demo, Script: script,
-		Data: map[string]any{"lang": lang, "strings": l.scriptStrings()}}
+		Data: map[string]any{"lang": lang, "intl": l.IntlTag(), "strings": l.scriptStrings()}}
 	if p != nil {
 		pg.Data["user"] = map[string]any{"id": p.User.ExternalID, "name": p.User.Name, "operator": p.User.IsOperator}
 	}

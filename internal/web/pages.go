@@ -28,7 +28,7 @@ func (a *App) inbox(w http.ResponseWriter, r *http.Request, p *identity.Principa
 			a.serverError(w, r, err)
 			return
 		}
-		pg.Title = c.Subject
+		pg.Title = pg.Say(c.SubjectI18n, c.Subject)
 		if pg.Title == "" {
 			pg.Title = counterpart(c).Name
 		}

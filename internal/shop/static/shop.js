@@ -55,7 +55,11 @@
     if (!badge || !P || typeof P.onUnread !== "function") return;
     P.onUnread(function (n) {
       badge.hidden = !n;
-      badge.textContent = n ? n + " " + (badge.getAttribute("data-label") || "unread") : "";
+      // The word takes the count's CLDR plural form ("1 non letto", "2 non
+      // letti"). (The attributes are data-plural-*: html/template reads an
+      // attribute whose name after "data-" starts with "on" as script.)
+      var form = n ? new Intl.PluralRules(document.documentElement.lang || "en").select(n) : "other";
+      badge.textContent = n ? n + " " + (badge.getAttribute("data-plural-" + form) || badge.getAttribute("data-label") || "unread") : "";
     });
   });
 })();

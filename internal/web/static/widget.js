@@ -1,6 +1,9 @@
 // Parley's widget loader for host pages:
 //   <script src="https://parley.example/widget.js" data-jwt="<host JWT>" data-lang="it"
 //           data-product="<product id>" data-seller="<company id>" async></script>
+// data-lang is the host page's language (any BCP 47 tag: "it", "sr-Latn");
+// without it the widget speaks the user's own language (their Parley
+// setting, else the host's locale for them), else the browser's.
 // It adds a chat button and a panel holding an iframe of /widget/frame. The
 // frame signs in with the JWT (sent by postMessage) and keeps its Bearer
 // token itself, so no third-party cookie is needed. The host calls
@@ -17,7 +20,7 @@
   var queued = (window.Parley && window.Parley.q) || [];
   var unreadFns = [], availabilityFns = [], availability = null;
   var ICON = '<svg aria-hidden="true" viewBox="0 0 24 24" width="26" height="26"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>';
-  var frame = null, panel = null, button = null, badge = null, ready = false, pending = [];
+  var frame = null, panel = null, button = null, badge = null, ready = false, pending = [], lastOpen = null;
   // The button's and the frame's accessible name, in the page's language.
   var LABEL = { ru: 'Чат', el: 'Συνομιλία', sr: 'Čet' }[(ds.lang || '').toLowerCase().split(/[-_]/)[0]] || 'Chat';
 
@@ -64,8 +67,13 @@
     if (ev.origin !== origin || !frame || ev.source !== frame.contentWindow) return;
     var d = ev.data || {};
     if (d.type === 'parley:ready') {
+      // A second "ready" is the frame reloaded in the user's language
+      // (no data-lang given): it signs in again and reopens what was open.
+      var again = ready;
       ready = true;
       frame.contentWindow.postMessage({ type: 'parley:auth', jwt: ds.jwt || '', product: ds.product || '', seller: ds.seller || '' }, origin);
+      if (again && lastOpen) frame.contentWindow.postMessage(lastOpen, origin);
+      if (again && panel.style.display !== 'none') frame.contentWindow.postMessage({ type: 'parley:panel', open: true }, origin);
       pending.splice(0).forEach(function (m) { frame.contentWindow.postMessage(m, origin); });
     } else if (d.type === 'parley:unread') {
       var n = Number(d.count) || 0;
@@ -86,8 +94,9 @@
     open: function (opts) {
       opts = opts || {};
       toggle(true);
-      post({ type: 'parley:open', kind: opts.kind || 'chat', product: opts.product || ds.product || '', seller: opts.seller || ds.seller || '',
-        order: opts.order || '', page_url: opts.page_url || location.href });
+      lastOpen = { type: 'parley:open', kind: opts.kind || 'chat', product: opts.product || ds.product || '', seller: opts.seller || ds.seller || '',
+        order: opts.order || '', page_url: opts.page_url || location.href };
+      post(lastOpen);
     },
     close: function () { toggle(false); },
     onUnread: function (fn) { unreadFns.push(fn); },

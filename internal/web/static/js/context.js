@@ -3,7 +3,7 @@
 // with its items and events timeline, the other party, and (seller side)
 // the form that proposes an order from the chat.
 import { api, clientID } from './api.js';
-import { page, t, h } from './i18n.js';
+import { page, t, h, intlTag, perUnit, subjectText } from './i18n.js';
 import { quotePanel } from './quotepanel.js';
 import { QuoteAsk, quoteForm } from './quoteform.js';
 import { orderAnchor } from './orderchat.js';
@@ -52,8 +52,8 @@ export class Context {
       h('p', {}, p.url ? h('a', { href: p.url, target: '_blank', rel: 'noopener' }, p.title) : p.title),
       h('dl', {},
         h('dt', {}, t('code')), h('dd', {}, p.code || '—'),
-        h('dt', {}, t('price')), h('dd', {}, `${p.price.amount} ${p.price.currency}${p.price.unit ? ' / ' + p.price.unit : ''}`),
-        p.category?.length ? [h('dt', {}, t('category')), h('dd', {}, p.category.join(' › '))] : null));
+        h('dt', {}, t('price')), h('dd', {}, `${p.price.amount} ${p.price.currency}${p.price.unit ? ' ' + perUnit(p.price.unit) : ''}`),
+        p.category?.length ? [h('dt', {}, t('category')), h('dd', {}, (p.category_text || p.category).join(' › '))] : null));
   }
 
   // askQuote is "Ask for a quote" on the chat's product: hidden unless the
@@ -98,12 +98,12 @@ export class Context {
   order(o) {
     return h('section', { 'aria-label': `${t('order')} ${o.id}`, id: orderAnchor(o.id), class: 'order-panel', 'data-order': o.id },
       h('h3', {}, `${t('order')} ${o.id}`),
-      h('p', {}, h('span', { class: 'badge' }, orderWord(o.status)), ' ', h('time', { datetime: o.placed_at }, new Date(o.placed_at).toLocaleDateString(page.lang))),
+      h('p', {}, h('span', { class: 'badge' }, orderWord(o.status)), ' ', h('time', { datetime: o.placed_at }, new Date(o.placed_at).toLocaleDateString(intlTag()))),
       h('h3', {}, t('items')),
       h('ul', {}, o.items.map((i) => h('li', {}, `${i.quantity} × ${i.title} — ${i.price}`))),
       h('h3', {}, t('events')),
-      h('ol', { class: 'timeline' }, [h('li', {}, `${t('placed')} · ${new Date(o.placed_at).toLocaleString(page.lang)}`)].concat((o.events || []).map((e) => h('li', {}, `${orderWord(e.type)} · ${new Date(e.at).toLocaleString(page.lang)}`)))),
-      o.conversations?.length ? h('ul', {}, o.conversations.map((x) => h('li', {}, h('a', { href: '/app/c/' + x.id }, `${t('kind_' + x.kind)} ${x.subject || ''}`)))) : null);
+      h('ol', { class: 'timeline' }, [h('li', {}, `${t('placed')} · ${new Date(o.placed_at).toLocaleString(intlTag())}`)].concat((o.events || []).map((e) => h('li', {}, `${orderWord(e.type)} · ${new Date(e.at).toLocaleString(intlTag())}`)))),
+      o.conversations?.length ? h('ul', {}, o.conversations.map((x) => h('li', {}, h('a', { href: '/app/c/' + x.id }, `${t('kind_' + x.kind)} ${subjectText(x) || ''}`)))) : null);
   }
 
   party() {
@@ -122,11 +122,11 @@ export class Context {
     const sec = h('section', { 'aria-label': t('buyer') }, h('h3', {}, t('buyer')), h('p', {}, c.buyer.name), rec);
     // The buyer's record with this company: since when, orders, conversations.
     api('GET', '/api/v1/users/' + encodeURIComponent(c.buyer.id) + '/profile').then((p) => {
-      rec.replaceChildren(t('buyer_since', { Date: new Date(p.member_since).toLocaleDateString(page.lang) }), h('br'),
+      rec.replaceChildren(t('buyer_since', { Date: new Date(p.member_since).toLocaleDateString(intlTag()) }), h('br'),
         t('buyer_orders', { Count: p.orders }), h('br'), t('buyer_conversations', { Count: p.conversations }));
       if (p.latest_orders.length) {
         sec.append(h('ul', { class: 'latest-orders', 'aria-label': t('order') },
-          p.latest_orders.map((o) => h('li', {}, `${o.id} · ${orderWord(o.status)} · ${new Date(o.placed_at).toLocaleDateString(page.lang)}`))));
+          p.latest_orders.map((o) => h('li', {}, `${o.id} · ${orderWord(o.status)} · ${new Date(o.placed_at).toLocaleDateString(intlTag())}`))));
       }
     }, () => {});
     return sec;

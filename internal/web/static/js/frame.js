@@ -8,7 +8,7 @@ import { Inbox } from './inbox.js';
 import { Thread } from './thread.js';
 import { Composer } from './composer.js';
 import { QuoteAsk, quoteForm } from './quoteform.js';
-import { t } from './i18n.js';
+import { t, page } from './i18n.js';
 
 const status = document.getElementById('frame-status');
 const listEl = document.getElementById('conv-list');
@@ -147,8 +147,20 @@ async function openDraft(d) {
   });
 }
 
+// hostLang is the host page's language (the widget's data-lang), which
+// wins; without it the frame follows the signed-in user's language.
+const hostLang = (new URLSearchParams(location.search).get('lang') || '').toLowerCase().split(/[-_]/)[0] === page.lang;
+
 async function signIn(jwt) {
   const r = await api('POST', '/api/v1/auth/sso', { jwt });
+  if (!hostLang && r.user.language && r.user.language !== page.lang) {
+    // Once per load: the page comes back in the user's language and the
+    // host's script signs it in again.
+    const u = new URL(location.href);
+    u.searchParams.set('lang', r.user.language);
+    location.replace(u.href);
+    return new Promise(() => {});
+  }
   setToken(r.token);
   me = r.user;
   status.hidden = true;

@@ -3,7 +3,7 @@
 // dots and live updates.
 import { api } from './api.js';
 import { onFrame } from './live.js';
-import { t, h, shortWhen } from './i18n.js';
+import { t, h, shortWhen, subjectText } from './i18n.js';
 import { previewText, statusLabel } from './tickets.js';
 
 export class Inbox {
@@ -137,7 +137,7 @@ export class Inbox {
       const a = h('a', { href: (this.opts.linkFor ? this.opts.linkFor(c) : '/app/c/' + c.id), 'aria-current': c.id === this.opts.current ? 'page' : null, 'data-conversation': c.id },
         h('span', { class: 'name' }, who.name, unread ? h('span', { class: 'visually-hidden' }, ' · ' + t('unread', { Count: Math.max(c.unread_count, 1) })) : null),
         h('span', { class: 'when' }, shortWhen(new Date(c.last_message_at))),
-        h('span', { class: 'preview' }, (c.subject ? c.subject + ' — ' : '') + preview),
+        h('span', { class: 'preview' }, (subjectText(c) ? subjectText(c) + ' — ' : '') + preview),
         h('span', {}, h('span', { class: 'badge' }, t('kind_' + c.kind)), ' ', h('span', { class: 'badge', 'data-status': c.status }, statusLabel(c)),
           c.channel?.kind === 'connector' ? [' ', h('span', { class: 'badge channel', 'data-marketplace': c.channel.marketplace }, c.channel.name)] : null));
       if (this.opts.onOpen) a.addEventListener('click', (e) => { e.preventDefault(); this.opts.onOpen(c); });

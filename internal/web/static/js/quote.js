@@ -4,7 +4,7 @@
 // message about the same quote supersedes, accepts or declines it, and an
 // offer past its validity reads expired (the server's lazy expiry).
 import { api } from './api.js';
-import { h, t, page } from './i18n.js';
+import { h, t, intlTag } from './i18n.js';
 
 // cardState is the state of message m's version given the thread's
 // messages (a Map seq → message).
@@ -28,7 +28,7 @@ export function quoteCard(m, conv, onError, msgs) {
     h('strong', {}, t('quote.title', { Version: d.version })),
     h('p', { class: 'quote-state' }, t('quote.state_' + state)),
     total ? h('p', { class: 'quote-total' }, `${t('quote.total')}: ${total}`) : null,
-    d.valid_until && state === 'offered' ? h('p', { class: 'muted quote-valid' }, t('quote.valid_until', { Date: new Date(d.valid_until).toLocaleDateString(page.lang) })) : null);
+    d.valid_until && state === 'offered' ? h('p', { class: 'muted quote-valid' }, t('quote.valid_until', { Date: new Date(d.valid_until).toLocaleDateString(intlTag()) })) : null);
   const setState = (s) => {
     card.dataset.state = s;
     card.querySelector('.quote-state').textContent = t('quote.state_' + s);

@@ -8,7 +8,7 @@
 import { optionLabel } from './quoteform.js';
 import { api } from './api.js';
 import { onFrame } from './live.js';
-import { h, t, page } from './i18n.js';
+import { h, t, intlTag, unitLabel, quoteLine } from './i18n.js';
 
 const DEFAULT_DAYS = 14;
 
@@ -17,7 +17,7 @@ function answerText(f, v) {
   if (f.type === 'boolean') return v ? t('quote.yes') : t('quote.no');
   if (f.type === 'date') {
     const d = new Date(v + 'T00:00:00Z');
-    return Number.isNaN(d.getTime()) ? String(v) : d.toLocaleDateString(page.lang, { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
+    return Number.isNaN(d.getTime()) ? String(v) : d.toLocaleDateString(intlTag(), { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
   }
   if (f.type === 'select') return optionLabel(f, v);
   return String(v);
@@ -26,7 +26,7 @@ function answerText(f, v) {
 function inputLabel(p) {
   if (p.input === 'hours') return t('quote.input_hours');
   if (p.input === 'quantity') return t('quote.input_quantity');
-  return t('quote.input_unit', { Unit: p.unit });
+  return t('quote.input_unit', { Unit: unitLabel(p.unit, 2) });
 }
 
 function paramText(p, currency) {
@@ -102,7 +102,7 @@ class Panel {
     this.sendBtn = h('button', { type: 'submit', class: 'primary', id: 'qp-send' }, t('quote.send'));
     const form = h('form', { class: 'quote-pricing', novalidate: true },
       field('qp-qty', inputLabel(p), qty),
-      field('qp-price', `${t('quote.unit_price')} (${cur})`, price, p.unit ? t('quote.per_unit', { Unit: p.unit }) : null),
+      field('qp-price', `${t('quote.unit_price')} (${cur})`, price, p.unit ? t('quote.per_unit', { Unit: unitLabel(p.unit, 1) }) : null),
       params.length ? h('fieldset', {}, h('legend', {}, t('quote.parameters')), params) : null,
       field('qp-note', t('quote.note'), note),
       field('qp-days', t('quote.valid_days'), days),
@@ -174,8 +174,8 @@ class Panel {
 
   showTotal(pv) {
     const cur = pv.total.currency;
-    const rows = pv.lines.map((l) => h('li', {}, `${l.quantity} × ${l.unit_price} ${cur} = ${l.amount} ${cur}`))
-      .concat(pv.adjustments.map((a) => h('li', {}, `${a.label}: ${a.amount} ${cur}`)));
+    const rows = pv.lines.map((l) => h('li', {}, `${quoteLine(l.quantity, l.unit, l.unit_price, cur)} = ${l.amount} ${cur}`))
+      .concat(pv.adjustments.map((a) => h('li', {}, `${(this.req.pricing?.parameters || []).find((x) => x.name === a.name)?.label || a.label}: ${a.amount} ${cur}`)));
     this.totalBox.replaceChildren(h('ul', {}, rows), h('p', {}, h('strong', { id: 'qp-total-amount', 'data-amount': pv.total.amount }, `${t('quote.total')}: ${pv.total.amount} ${cur}`)));
   }
 

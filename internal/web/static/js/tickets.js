@@ -3,7 +3,7 @@
 // system messages read in the user's language, and the return proposal's
 // state as the thread's messages tell it.
 import { api, clientID } from './api.js';
-import { t, h } from './i18n.js';
+import { t, h, say } from './i18n.js';
 
 // statusLabel is a conversation's status as a badge says it: a closed
 // ticket says why (completed, or closed automatically).
@@ -34,6 +34,11 @@ export function messageText(m) {
   if (m.kind === 'return_proposal') return null;
   // An order proposal shows as its card; only the seller's note is text.
   if (m.kind === 'order_proposal' && m.data) return m.data.note || null;
+  // A server-made text: its code in the reader's language.
+  if (m.body_i18n) {
+    const s = say(m.body_i18n, null);
+    if (s != null) return s + (m.author?.side === 'system' && d.note ? '\n' + d.note : '');
+  }
   if (m.author?.side === 'system' && d.event) {
     const note = d.note ? '\n' + d.note : '';
     switch (d.event) {
