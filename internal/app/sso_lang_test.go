@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -20,10 +21,12 @@ func TestSSOLanguage(t *testing.T) {
 		srv := httptest.NewServer(e.app.Handler())
 		defer srv.Close()
 		sub := "sso-lang"
+		signed := 0
 		sign := func(locale string) string {
 			now := time.Now()
-			s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"sub": sub, "email": "lang@example.com", "name": "Lena",
-				"locale": locale, "iat": now.Unix(), "exp": now.Add(5 * time.Minute).Unix()}).SignedString([]byte(testSSOSecret))
+			signed++ // each token signs in once: a jti of its own
+			s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"sub": sub, "email": sub + "@example.com", "name": "Lena",
+				"locale": locale, "iat": now.Unix(), "exp": now.Add(5 * time.Minute).Unix(), "jti": fmt.Sprint("lang-", signed)}).SignedString([]byte(testSSOSecret))
 			if err != nil {
 				t.Fatal(err)
 			}
