@@ -279,6 +279,7 @@ func testLongConversation(t *testing.T, postgres bool) {
 		}
 		bt.Do(t, ctx, size.name+" viewport", viewport)
 		signIn(t, ctx, s.URL, buyerEmail)
+		speakEnglish(t, ctx, s.URL) // Anna is Italian to the demo host
 		bt.Do(t, ctx, size.name+": open the conversation", chromedp.Navigate(s.URL+"/app/c/"+conv), chromedp.WaitVisible(chromedp.CSS(`li.bubble[data-seq="60"]`)))
 		bt.Eval[bool](t, ctx, frames("document"))
 		checkLayout(t, ctx, "document", size.name, true)

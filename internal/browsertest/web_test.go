@@ -108,9 +108,14 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 }
 
 // eachDB runs a browser test against Parley on SQLite and on PostgreSQL.
+//
+// The two run side by side (each with its own server and Chromium): a
+// browser test spends most of its time waiting for the page, so two at once
+// take little more than one, which keeps the package well inside go test's
+// 10-minute limit.
 func eachDB(t *testing.T, f func(t *testing.T, postgres bool)) {
-	t.Run("sqlite", func(t *testing.T) { f(t, false) })
-	t.Run("postgres", func(t *testing.T) { f(t, true) })
+	t.Run("sqlite", func(t *testing.T) { t.Parallel(); f(t, false) })
+	t.Run("postgres", func(t *testing.T) { t.Parallel(); f(t, true) })
 }
 
 const (

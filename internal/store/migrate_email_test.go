@@ -9,7 +9,7 @@ import (
 	"github.com/parleyhq/parley/internal/store/storetest"
 )
 
-// TestBuyerEmailLeavesSearchText: migration 00016 takes buyers' emails out
+// TestBuyerEmailLeavesSearchText: migration 00017 takes buyers' emails out
 // of the search text of conversations started before emails became private
 // (on SQLite its FTS5 index too), and leaves the rest of the text.
 func TestBuyerEmailLeavesSearchText(t *testing.T) {
@@ -17,7 +17,7 @@ func TestBuyerEmailLeavesSearchText(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := context.Background()
 			cfg := storetest.Config(t, d)
-			cfg.MigrateTo = 15 // before 00016
+			cfg.MigrateTo = 16 // before 00017
 			old, err := store.Open(ctx, cfg)
 			if err != nil {
 				t.Fatal(err)
