@@ -87,6 +87,7 @@ func TestMarkUnread(t *testing.T) {
 		buyer, seller := b.Context(), b.Context()
 		signIn(t, buyer, s.URL, buyerEmail)
 		signIn(t, seller, s.URL, sellerEmail)
+		speakEnglish(t, seller, s.URL) // Giulia is Italian to the host: the count is read in English
 		conv := startChat(t, buyer, "oak-table", "Can the oak table be oiled, not varnished?")
 
 		bt.Do(t, seller, "the seller reads it", chromedp.Navigate(s.URL+"/app/c/"+conv), chromedp.WaitVisible(chromedp.CSS(`li.bubble[data-seq="1"]`)))

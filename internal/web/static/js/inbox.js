@@ -81,7 +81,11 @@ export class Inbox {
   }
 
   async load(more = false) {
+    // Only the newest request draws the list: filters changed in quick
+    // succession must not let an older, slower answer land last.
+    const n = this.loads = (this.loads || 0) + 1;
     const r = await api('GET', this.query(more ? this.next : ''));
+    if (n !== this.loads) return;
     this.items = more ? this.items.concat(r.items) : r.items;
     if (this.opts.seller) this.items = this.items.filter((c) => c.seller.id === this.opts.seller);
     this.next = r.next_cursor;
@@ -99,7 +103,7 @@ export class Inbox {
       const i = this.items.findIndex((c) => c.id === d.id);
       this.addMarketplace(d.channel);
       if (i < 0) { this.scheduleReload(); return; }
-      const stays = (this.filter.view === 'blocked') === d.blocked && (this.filter.view === 'archive') === (d.archived && !d.blocked);
+      const stays = (this.filter.view === 'blocked') === d.blocked && (this.filter.view === 'archive') === (d.archived && !d.blocked) && this.matches(d);
       if (!stays) { this.items.splice(i, 1); this.render(); return; }
       this.items[i] = d;
       this.sort();
@@ -116,6 +120,20 @@ export class Inbox {
         this.render();
       }
     }
+  }
+
+  // matches tells whether a conversation changed live still passes the
+  // filters the page can check itself (status, kind, assignee): an
+  // assigned conversation leaves Unassigned, a solved one leaves Open. (A
+  // conversation read under "Unread only" stays until the list reloads,
+  // so that the one being read does not vanish from beside it.)
+  matches(c) {
+    const f = this.filter;
+    if (f.status && c.status !== f.status) return false;
+    if (f.kind && c.kind !== f.kind) return false;
+    if (f.assignee === 'none' && c.assignee) return false;
+    if (f.assignee && f.assignee !== 'none' && c.assignee?.id !== f.assignee) return false;
+    return true;
   }
 
   // markRead clears a conversation's dot once its thread read it.

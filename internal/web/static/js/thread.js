@@ -106,6 +106,10 @@ export class Thread {
         break;
       case 'conversation.updated':
         if (d.id !== this.conv.id) return;
+        // Marked unread while open (here or in another tab): it stays
+        // unread until the reader opens it anew or a new message comes, not
+        // as soon as a scroll or focus finds the newest message in view.
+        if (d.marked_unread && !this.conv.marked_unread) this.keptUnread = d.last_seq;
         this.conv = d;
         this.opts.onConversation?.(d);
         this.render();
@@ -158,6 +162,8 @@ export class Thread {
     if (!this.shown || !this.scroller.atEnd()) return;
     const last = this.conv.last_seq;
     if (last <= this.conv.my_read_seq && !this.conv.marked_unread) return;
+    if (this.keptUnread && last <= this.keptUnread) return;
+    this.keptUnread = 0;
     this.conv.my_read_seq = last;
     this.conv.marked_unread = false;
     try {
