@@ -13,6 +13,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	bt "github.com/parleyhq/parley/internal/browsertest"
+	"github.com/parleyhq/parley/internal/identity"
 )
 
 // fetchJSON runs an API call from the page (its session cookie) and
@@ -138,7 +139,8 @@ func testOneLanguageEverywhere(t *testing.T, postgres bool) {
 // TestWidgetFollowsTheUser: a host page that passes no data-lang gets the
 // widget in the user's own language (here the locale the host's JWT
 // gives, Greek), and what the page asked Parley.open() for before the
-// frame came back in Greek is open.
+// frame came back in Greek is open. The host's JWT signs in once: the
+// reloaded frame goes on with the session it had.
 func TestWidgetFollowsTheUser(t *testing.T) {
 	eachDB(t, testWidgetFollowsTheUser)
 }
@@ -147,7 +149,7 @@ func testWidgetFollowsTheUser(t *testing.T, postgres bool) {
 	s := bt.Start(t, postgres)
 	now := time.Now()
 	token, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"sub": "host-buyer-el", "email": "eleni@shop.example", "name": "Eleni Host",
-		"locale": "el-GR", "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()}).SignedString([]byte(bt.SSOSecret))
+		"locale": "el-GR", "iat": now.Unix(), "exp": now.Add(5 * time.Minute).Unix(), "jti": identity.NewJTI()}).SignedString([]byte(bt.SSOSecret))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,4 +167,9 @@ func testWidgetFollowsTheUser(t *testing.T, postgres bool) {
 	fctx := bt.FrameContext(t, buyer, "/widget/frame")
 	bt.WaitJS(t, fctx, 15*time.Second, "the frame in Greek with the new chat open",
 		`document.documentElement.lang === 'el' && !document.getElementById('frame-conv').hidden && document.getElementById('body')`)
+	// The reloaded frame kept the session it had opened (the host's token
+	// signs in once), and that session is off its address.
+	if h := bt.Eval[string](t, fctx, `location.hash`); h != "" {
+		t.Errorf("the frame's address keeps %q", h)
+	}
 }

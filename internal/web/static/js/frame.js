@@ -151,13 +151,37 @@ async function openDraft(d) {
 // wins; without it the frame follows the signed-in user's language.
 const hostLang = (new URLSearchParams(location.search).get('lang') || '').toLowerCase().split(/[-_]/)[0] === page.lang;
 
+// carried is the session this frame opened before it reloaded in the
+// user's language: a sign-in JWT signs in once only, so the host's token,
+// sent again after the reload, would be refused. It comes in the URL's
+// fragment (never sent to a server, out of the host page's reach) and is
+// taken off the address at once.
+let carried = new URLSearchParams(location.hash.slice(1)).get('session');
+if (carried) history.replaceState(null, '', location.pathname + location.search);
+
+// resume signs the frame in with the carried session, if it still holds.
+async function resume() {
+  const token = carried;
+  carried = null;
+  setToken(token);
+  try {
+    return { token, user: await api('GET', '/api/v1/me') };
+  } catch {
+    setToken(null);
+    return null;
+  }
+}
+
 async function signIn(jwt) {
-  const r = await api('POST', '/api/v1/auth/sso', { jwt });
-  if (!hostLang && r.user.language && r.user.language !== page.lang) {
-    // Once per load: the page comes back in the user's language and the
-    // host's script signs it in again.
+  const resumed = carried ? await resume() : null;
+  const r = resumed || await api('POST', '/api/v1/auth/sso', { jwt });
+  if (!resumed && !hostLang && r.user.language && r.user.language !== page.lang) {
+    // Once per load: the page comes back in the user's language, with the
+    // session just opened, and the host's script asks it again for what
+    // it wanted.
     const u = new URL(location.href);
     u.searchParams.set('lang', r.user.language);
+    u.hash = new URLSearchParams({ session: r.token }).toString();
     location.replace(u.href);
     return new Promise(() => {});
   }
