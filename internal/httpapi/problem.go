@@ -9,7 +9,6 @@ import (
 	"strconv"
 
 	"github.com/parleyhq/parley"
-	"github.com/parleyhq/parley/internal/ratelimit"
 )
 
 // statusOf maps error codes to HTTP statuses.
@@ -59,10 +58,6 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Cache-Control", "no-store")
-	var limited *ratelimit.Exceeded
-	if errors.As(err, &limited) {
-		w.Header().Set("Retry-After", strconv.Itoa(limited.Seconds()))
-	}
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(p)
 }

@@ -104,6 +104,9 @@ func (l *Limiter) exceeded(c Class, d time.Duration) *Exceeded {
 func exceeded(c Class, d time.Duration) *Exceeded {
 	e := &Exceeded{Class: c, RetryAfter: d}
 	e.err = parley.Errorf(parley.ERateLimited, "Too many requests: try again in %d seconds.", e.Seconds())
+	// The problem carries the wait, so that the one writer of problems
+	// sets Retry-After for every rate_limited answer alike.
+	e.err.RetryAfter = time.Duration(e.Seconds()) * time.Second
 	return e
 }
 
